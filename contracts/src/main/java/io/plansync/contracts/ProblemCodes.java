@@ -1,0 +1,28 @@
+package io.plansync.contracts;
+
+/** Values of the {@code code} member of every application/problem+json error body. */
+public final class ProblemCodes {
+    public static final String VALIDATION_FAILED = "VALIDATION_FAILED";
+    public static final String AUTH_INVALID = "AUTH_INVALID";
+    public static final String AUTH_SERVICE_TOKEN_INVALID = "AUTH_SERVICE_TOKEN_INVALID";
+    public static final String INSUFFICIENT_SCOPE = "INSUFFICIENT_SCOPE";
+    public static final String FORBIDDEN = "FORBIDDEN";
+    public static final String USER_NOT_FOUND = "USER_NOT_FOUND";
+    public static final String EMAIL_TAKEN = "EMAIL_TAKEN";
+    public static final String RATE_LIMITED = "RATE_LIMITED";
+    public static final String REFRESH_TOKEN_INVALID = "REFRESH_TOKEN_INVALID";
+    public static final String NOT_FOUND = "NOT_FOUND";
+    public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
+    public static final String NOT_ACCEPTABLE = "NOT_ACCEPTABLE";
+    public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+    public static final String CONFLICT = "CONFLICT";
+    public static final String PLAN_NOT_PURCHASABLE = "PLAN_NOT_PURCHASABLE";
+    public static final String STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE";
+    public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
+    public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
+    public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+
+    private ProblemCodes() {
+    }
+}

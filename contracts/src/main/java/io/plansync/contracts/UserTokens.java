@@ -1,0 +1,15 @@
+package io.plansync.contracts;
+
+/** The user access-token contract: issued by identity-service, verified by both services. */
+public final class UserTokens {
+    /** JOSE header {@code typ} of a user access token (RFC 9068). */
+    public static final String TYPE = "at+jwt";
+    public static final String CLAIM_ROLES = "roles";
+    public static final String DEFAULT_ISSUER = "plansync-identity";
+    public static final String DEFAULT_AUDIENCE = "plansync";
+    public static final long MAX_LIFETIME_SECONDS = 900;
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
+
+    private UserTokens() {
+    }
+}

@@ -1,0 +1,17 @@
+package io.plansync.identity;
+
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.serde.annotation.SerdeImport;
+import io.plansync.contracts.PlanChangeRequest;
+import io.plansync.contracts.PlanChangeResponse;
+import io.plansync.contracts.UserView;
+
+/** identity-service: users, login, user tokens and the plan endpoint. */
+@SerdeImport(PlanChangeRequest.class)
+@SerdeImport(PlanChangeResponse.class)
+@SerdeImport(UserView.class)
+public class IdentityApplication {
+    public static void main(String[] args) {
+        Micronaut.run(IdentityApplication.class, args);
+    }
+}

@@ -1,0 +1,32 @@
+package io.plansync.identity.accounts;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface UserRepository extends CrudRepository<User, UUID> {
+
+    /** Emails are stored lower-cased, so this is a case-insensitive lookup. */
+    Optional<User> findByEmail(String email);
+
+    /** @return 1 if inserted, 0 if the email is taken */
+    @Query("insert into users (id, email, password_hash, roles, created_at, updated_at) "
+            + "values (:id, :email, :passwordHash, :roles, now(), now()) on conflict do nothing")
+    int insertIfEmailFree(UUID id, String email, String passwordHash, String roles);
+
+    @Query("update users set roles = :roles, updated_at = now() where id = :id")
+    void updateRoles(UUID id, String roles);
+
+    @Query("select * from users where id = :id for update")
+    Optional<User> findByIdForUpdate(UUID id);
+
+    @Query("update users set plan = :plan, status = :status, plan_changed_at = :planChangedAt, updated_at = now() "
+            + "where id = :id")
+    void updatePlan(UUID id, String plan, String status, Instant planChangedAt);
+}

@@ -1,0 +1,62 @@
+package io.plansync.identity.plan;
+
+import io.micronaut.core.annotation.Nullable;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanChangeRequest;
+import io.plansync.contracts.PlanStatus;
+import io.plansync.support.problem.Problem;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A validated plan-change request. */
+record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timestamp, @Nullable String eventId) {
+
+    /** The request's fields as far as they can be read, for the audit trail even when invalid. */
+    record Parsed(@Nullable PlanChangeRequest request, @Nullable PlanChange change, List<Problem.FieldError> errors) {
+    }
+
+    static Parsed parse(@Nullable PlanChangeRequest request) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            errors.add(new Problem.FieldError("body", "a JSON object is required"));
+            return new Parsed(null, null, errors);
+        }
+        Plan plan = Plan.fromWire(request.plan()).orElse(null);
+        if (plan == null) {
+            errors.add(new Problem.FieldError("plan", "must be one of free, pro, enterprise"));
+        }
+        PlanStatus status = PlanStatus.fromWire(request.status()).orElse(null);
+        if (status == null) {
+            errors.add(new Problem.FieldError("status", "must be one of active, inactive"));
+        }
+        String updatedBy = request.updatedBy();
+        if (updatedBy == null || updatedBy.isBlank() || updatedBy.length() > 100) {
+            errors.add(new Problem.FieldError("updatedBy", "is required (at most 100 characters)"));
+        }
+        Instant timestamp = timestamp(request.timestamp());
+        if (timestamp == null) {
+            errors.add(new Problem.FieldError("timestamp", "must be an ISO-8601 date-time with offset"));
+        }
+        String eventId = request.eventId();
+        if (eventId != null && (eventId.isBlank() || eventId.length() > 255)) {
+            errors.add(new Problem.FieldError("eventId", "must be 1 to 255 characters when present"));
+        }
+        PlanChange change = errors.isEmpty() ? new PlanChange(plan, status, updatedBy, timestamp, eventId) : null;
+        return new Parsed(request, change, errors);
+    }
+
+    private static @Nullable Instant timestamp(@Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.plansync.identity.plan;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.plansync.contracts.PlanChangeResponse;
+import io.plansync.identity.callers.Caller;
+import io.plansync.support.auth.ProblemAuthorizationExceptionHandler;
+
+/**
+ * {@code PUT /admin/users/{id}/plan}. Open to the security filter on purpose: {@link ChangePlan} decides 401, 403
+ * and 400 itself so that every attempt, even an unauthenticated or unreadable one, is audited.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PlanController {
+    private final ChangePlan changePlan;
+
+    public PlanController(ChangePlan changePlan) {
+        this.changePlan = changePlan;
+    }
+
+    @Put("/admin/users/{id}/plan")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    @Consumes(MediaType.ALL)
+    public PlanChangeResponse changePlan(@PathVariable String id, @Nullable Authentication authentication,
+                                         HttpRequest<?> request, @Nullable @Body String body) {
+        return changePlan.attempt(Caller.from(authentication),
+                ProblemAuthorizationExceptionHandler.unauthorized(request), id, body);
+    }
+}

@@ -1,0 +1,63 @@
+package io.plansync.identity.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.plansync.contracts.UserTokens;
+import io.plansync.support.keys.KeyRing;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/** Signs user access tokens (RFC 9068 shaped, ES256). */
+@Singleton
+public class AccessTokenIssuer {
+    private final ECKey key;
+    private final ECDSASigner signer;
+    private final TokenProperties properties;
+    private final Clock clock;
+
+    public AccessTokenIssuer(KeyRing keyRing, TokenProperties properties, Clock clock) throws JOSEException {
+        this.key = keyRing.signingKey();
+        this.signer = new ECDSASigner(key);
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public AccessToken issue(UUID userId, List<String> roles) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(properties.accessTokenTtl());
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(properties.issuer())
+                .subject(userId.toString())
+                .audience(properties.audience())
+                .claim(UserTokens.CLAIM_ROLES, roles)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(expires))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType(UserTokens.TYPE))
+                .keyID(key.getKeyID())
+                .build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign access token", e);
+        }
+        return new AccessToken(jwt.serialize(), properties.accessTokenTtl().toSeconds());
+    }
+
+    public record AccessToken(String value, long expiresInSeconds) {
+    }
+}

@@ -1,0 +1,35 @@
+package io.plansync.identity.tokens;
+
+import io.micronaut.context.annotation.Factory;
+import io.plansync.support.keys.KeyRing;
+import io.plansync.support.keys.KeyRingLoader;
+import io.plansync.support.tokens.UserTokenVerifier;
+import jakarta.inject.Singleton;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.transaction.TransactionOperations;
+
+import java.sql.Connection;
+import java.time.Clock;
+
+/** The key ring that signs user access tokens, and the verifier for them. */
+@Factory
+public class IdentityKeys {
+
+    /** Loaded at start-up so a bad key configuration stops the service at once. */
+    @Context
+    KeyRing keyRing(TokenProperties properties, TransactionOperations<Connection> transactions) {
+        return transactions.executeWrite(status -> KeyRingLoader.load(properties.signingKey(),
+                properties.previousSigningKeys(), status.getConnection(), "IDENTITY_TOKEN_SIGNING_KEY"));
+    }
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    UserTokenVerifier userTokenVerifier(KeyRing keyRing, TokenProperties properties, Clock clock) {
+        return new UserTokenVerifier(keyRing.verificationKeys(), properties.issuer(), properties.audience(), clock);
+    }
+}

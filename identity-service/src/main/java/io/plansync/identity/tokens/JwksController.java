@@ -1,0 +1,28 @@
+package io.plansync.identity.tokens;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.plansync.contracts.UserTokens;
+import io.plansync.support.keys.KeyRing;
+
+/** Publishes the public keys that verify user access tokens. */
+@Controller
+@Secured(SecurityRule.IS_ANONYMOUS)
+public class JwksController {
+    private final String jwks;
+
+    public JwksController(KeyRing keyRing) {
+        this.jwks = keyRing.publicJwksJson();
+    }
+
+    @Get(UserTokens.JWKS_PATH)
+    @Produces(MediaType.APPLICATION_JSON)
+    public HttpResponse<String> jwks() {
+        return HttpResponse.ok(jwks).header("Cache-Control", "public, max-age=300");
+    }
+}

@@ -1,0 +1,33 @@
+package io.plansync.support.problem;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+
+/**
+ * An RFC 9457 problem body. {@code code} is one of {@link io.plansync.contracts.ProblemCodes}; clients switch on it.
+ * Never put secrets, tokens or echoed request bodies in {@code detail}.
+ */
+@Serdeable
+public record Problem(String type, String title, int status, @Nullable String detail, String code,
+                      @Nullable List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    @Serdeable
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(int status, String code, String title, @Nullable String detail) {
+        return new Problem(typeFor(code), title, status, detail, code, null);
+    }
+
+    public Problem withErrors(List<FieldError> fieldErrors) {
+        return new Problem(type, title, status, detail, code, fieldErrors.isEmpty() ? null : List.copyOf(fieldErrors));
+    }
+
+    static String typeFor(String code) {
+        return "urn:plansync:problem:" + code.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}
