@@ -1,5 +1,6 @@
-package io.plansync.identity.tokens;
+package io.plansync.support.keys;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -8,10 +9,10 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.plansync.contracts.UserTokens;
-import io.plansync.support.keys.KeyRing;
 
-/** Publishes the public keys that verify user access tokens. */
+/** Publishes the public keys of the service's {@link KeyRing}: user tokens (identity) or service tokens (payment). */
 @Controller
+@Requires(beans = KeyRing.class)
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class JwksController {
     private final String jwks;
@@ -23,6 +24,6 @@ public class JwksController {
     @Get(UserTokens.JWKS_PATH)
     @Produces(MediaType.APPLICATION_JSON)
     public HttpResponse<String> jwks() {
-        return HttpResponse.ok(jwks).header("Cache-Control", "public, max-age=300");
+        return HttpResponse.ok(jwks).header("Cache-Control", "public, max-age=60");
     }
 }

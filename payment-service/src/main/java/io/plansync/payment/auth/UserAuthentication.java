@@ -1,0 +1,77 @@
+package io.plansync.payment.auth;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.filters.AuthenticationFetcher;
+import io.plansync.support.auth.AuthFailure;
+import io.plansync.support.auth.BearerToken;
+import io.plansync.support.tokens.TokenRejected;
+import io.plansync.support.tokens.UserTokenVerifier;
+import jakarta.inject.Named;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Authenticates identity-service user tokens locally, against identity's published JWKS (cached, refreshed on an
+ * unknown kid at most every few seconds). No call to identity-service per request.
+ */
+@Context
+public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>> {
+    private static final Logger LOG = LoggerFactory.getLogger(UserAuthentication.class);
+
+    private final UserTokenVerifier verifier;
+    private final ExecutorService blocking;
+
+    public UserAuthentication(IdentityProperties identity, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.blocking = blocking;
+        JWKSource<SecurityContext> keys;
+        try {
+            keys = JWKSourceBuilder.create(URI.create(identity.effectiveJwksUrl()).toURL(),
+                            new DefaultResourceRetriever(2_000, 2_000, 64 * 1024))
+                    .cache(true)
+                    .rateLimited(5_000)
+                    .retrying(true)
+                    .build();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalStateException("IDENTITY_JWKS_URL / IDENTITY_URL is not a valid URL");
+        }
+        this.verifier = new UserTokenVerifier(keys, identity.issuer(), identity.audience(), Clock.systemUTC());
+    }
+
+    @Override
+    public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
+        Optional<String> token = BearerToken.from(request);
+        if (token.isEmpty()) {
+            return Publishers.empty();
+        }
+        // A cold JWKS cache means a network fetch: keep it off the event loop.
+        CompletableFuture<Authentication> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                var user = verifier.verify(token.get());
+                return Authentication.build(user.subject(), List.copyOf(user.roles()), Map.of("jti", user.jti()));
+            } catch (TokenRejected e) {
+                LOG.info("Refused user token on {} {}: {}", request.getMethodName(), request.getPath(), e.reason());
+                AuthFailure.userToken(e.reason()).attachTo(request);
+                return null;
+            }
+        }, blocking);
+        return Publishers.fromCompletableFuture(() -> result);
+    }
+}

@@ -1,0 +1,32 @@
+package io.plansync.payment.checkout;
+
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** One Stripe customer per user. */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface Customers extends GenericRepository<Customers.Customer, UUID> {
+
+    @Query("select stripe_customer_id from customers where user_id = :userId")
+    Optional<String> stripeCustomerId(UUID userId);
+
+    @Query("insert into customers (user_id, stripe_customer_id) values (:userId, :stripeCustomerId) "
+            + "on conflict (user_id) do nothing")
+    void insert(UUID userId, String stripeCustomerId);
+
+    /** Serialises first purchases of one user (transaction-scoped), so only one customer is ever created. */
+    @Query("select pg_advisory_xact_lock(hashtextextended('plansync.customer:' || :userId, 0))")
+    void lockUser(String userId);
+
+    @MappedEntity("customers")
+    record Customer(@Id UUID userId, String stripeCustomerId, Instant createdAt) {
+    }
+}

@@ -1,0 +1,45 @@
+package io.plansync.payment.checkout;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Customer;
+import com.stripe.model.PaymentIntent;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.PaymentIntentCreateParams;
+import io.plansync.payment.plans.PlanPrice;
+import jakarta.inject.Singleton;
+
+import java.util.UUID;
+
+/** The two Stripe calls checkout makes. Every call carries an idempotency key, so a retry never duplicates. */
+@Singleton
+public class StripeGateway {
+    private final StripeClient stripe;
+
+    public StripeGateway(StripeClient stripe) {
+        this.stripe = stripe;
+    }
+
+    public String createCustomer(UUID userId) throws StripeException {
+        Customer customer = stripe.v1().customers().create(
+                CustomerCreateParams.builder().putMetadata("userId", userId.toString()).build(),
+                RequestOptions.builder().setIdempotencyKey("plansync-customer-" + userId).build());
+        return customer.getId();
+    }
+
+    public PaymentIntent createPaymentIntent(UUID userId, String customerId, PlanPrice plan, String idempotencyKey)
+            throws StripeException {
+        return stripe.v1().paymentIntents().create(
+                PaymentIntentCreateParams.builder()
+                        .setAmount(plan.amount())
+                        .setCurrency(plan.currency())
+                        .setCustomer(customerId)
+                        .putMetadata("userId", userId.toString())
+                        .putMetadata("plan", plan.id())
+                        .setAutomaticPaymentMethods(PaymentIntentCreateParams.AutomaticPaymentMethods.builder()
+                                .setEnabled(true).build())
+                        .build(),
+                RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
+    }
+}

@@ -1,0 +1,55 @@
+package io.plansync.payment.keys;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.plansync.contracts.ServiceTokens;
+import io.plansync.support.keys.KeyRing;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/** Signs a fresh, short-lived service token for each call to identity-service. */
+@Singleton
+public class ServiceTokenIssuer {
+    private final KeyRing keys;
+    private final ECDSASigner signer;
+    private final ServiceTokenProperties properties;
+    private final Clock clock = Clock.systemUTC();
+
+    public ServiceTokenIssuer(KeyRing keys, ServiceTokenProperties properties) throws JOSEException {
+        this.keys = keys;
+        this.signer = new ECDSASigner(keys.signingKey());
+        this.properties = properties;
+    }
+
+    public String issue(String scope) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ServiceTokens.CLIENT_PAYMENT_SERVICE)
+                .subject(ServiceTokens.CLIENT_PAYMENT_SERVICE)
+                .audience(ServiceTokens.AUDIENCE_IDENTITY)
+                .claim(ServiceTokens.CLAIM_SCOPE, scope)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(properties.lifetime())))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(JOSEObjectType.JWT)
+                .keyID(keys.signingKey().getKeyID())
+                .build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign service token", e);
+        }
+        return jwt.serialize();
+    }
+}

@@ -1,0 +1,23 @@
+package io.plansync.payment.outbox;
+
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.client.annotation.Client;
+import io.plansync.contracts.PlanChangeRequest;
+import io.plansync.contracts.PlanChangeResponse;
+import io.plansync.contracts.ServiceTokens;
+
+/** identity-service's plan endpoint (micronaut.http.services.identity). */
+@Client(id = "identity")
+public interface IdentityClient {
+
+    @Put("/admin/users/{userId}/plan")
+    HttpResponse<PlanChangeResponse> changePlan(@PathVariable String userId,
+                                                @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                @Header(ServiceTokens.HEADER_SERVICE) String service,
+                                                @Body PlanChangeRequest body);
+}

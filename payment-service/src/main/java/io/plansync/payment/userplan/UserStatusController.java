@@ -1,0 +1,52 @@
+package io.plansync.payment.userplan;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanStatus;
+import io.plansync.payment.outbox.Outbox;
+
+import java.util.UUID;
+
+/** The caller's plan as payment-service knows it, and how far its sync to identity-service has got. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class UserStatusController {
+    private final UserPlans userPlans;
+    private final Outbox outbox;
+
+    public UserStatusController(UserPlans userPlans, Outbox outbox) {
+        this.userPlans = userPlans;
+        this.outbox = outbox;
+    }
+
+    @Get("/user-status")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
+    public UserStatus status(Authentication authentication) {
+        UUID userId = UserIds.of(authentication);
+        var plan = userPlans.findByUserId(userId).orElse(null);
+        var latest = outbox.latestForUser(userId).orElse(null);
+        Sync sync = latest == null ? new Sync("synced", 0, null)
+                : new Sync("done".equals(latest.state()) ? "synced" : latest.state(), latest.attempts(),
+                latest.lastError());
+        return new UserStatus(userId.toString(),
+                plan == null ? Plan.FREE.wire() : plan.plan(),
+                plan == null ? PlanStatus.ACTIVE.wire() : plan.status(), sync);
+    }
+
+    @Serdeable
+    public record UserStatus(String userId, String plan, String status, Sync sync) {
+    }
+
+    /** state: synced, pending, retrying or dead. */
+    @Serdeable
+    public record Sync(String state, int attempts, @Nullable String lastError) {
+    }
+}

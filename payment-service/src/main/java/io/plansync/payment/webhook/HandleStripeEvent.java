@@ -1,0 +1,159 @@
+package io.plansync.payment.webhook;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.TransactionOperations;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanStatus;
+import io.plansync.payment.checkout.Payments;
+import io.plansync.payment.plans.PlanCatalog;
+import io.plansync.payment.plans.PlanPrice;
+import io.plansync.payment.userplan.PlanChangeRecorder;
+import io.plansync.payment.userplan.UserPlans;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Applies a verified Stripe event, exactly once, in one transaction: the event (the dedupe key), the payment's
+ * status, the user's plan and the outbox row for identity-service commit together. Nothing here calls
+ * identity-service; the outbox relay does that after commit.
+ */
+@Singleton
+public class HandleStripeEvent {
+    private static final Logger LOG = LoggerFactory.getLogger(HandleStripeEvent.class);
+
+    private final StripeEvents events;
+    private final Payments payments;
+    private final UserPlans userPlans;
+    private final PlanChangeRecorder planChanges;
+    private final PlanCatalog catalog;
+    private final TransactionOperations<Connection> transactions;
+
+    public HandleStripeEvent(StripeEvents events, Payments payments, UserPlans userPlans,
+                             PlanChangeRecorder planChanges, PlanCatalog catalog,
+                             TransactionOperations<Connection> transactions) {
+        this.events = events;
+        this.payments = payments;
+        this.userPlans = userPlans;
+        this.planChanges = planChanges;
+        this.catalog = catalog;
+        this.transactions = transactions;
+    }
+
+    /** What became of an event. {@code duplicate}: it had been received before and nothing changed. */
+    public record Result(String outcome, @Nullable String reason, boolean duplicate) {
+        static final Result DUPLICATE = new Result("duplicate", null, true);
+    }
+
+    public Result handle(StripeEvent event) {
+        Result result = switch (event.type()) {
+            case "payment_intent.succeeded" -> succeeded(event);
+            case "payment_intent.payment_failed" -> failed(event);
+            case "charge.refunded" -> refunded(event);
+            default -> store(event, "ignored", null, null, null);
+        };
+        if ("rejected".equals(result.outcome())) {
+            LOG.error("Rejected Stripe event {} ({}): {}", event.id(), event.type(), result.reason());
+        } else if (!result.duplicate()) {
+            LOG.info("Stripe event {} ({}): {}{}", event.id(), event.type(), result.outcome(),
+                    result.reason() == null ? "" : " - " + result.reason());
+        }
+        return result;
+    }
+
+    private Result succeeded(StripeEvent event) {
+        String paymentIntentId = event.string("id").orElse(null);
+        UUID userId = userId(event.metadata("userId"));
+        if (userId == null) {
+            return store(event, "rejected", "metadata.userId is missing or not a user id", paymentIntentId, null);
+        }
+        Optional<PlanPrice> plan = catalog.find(String.valueOf(event.metadata("plan"))).filter(PlanPrice::isPurchasable);
+        if (plan.isEmpty()) {
+            return store(event, "rejected", "metadata.plan is not a paid plan", paymentIntentId, userId);
+        }
+        long amount = event.number("amount_received").orElse(-1L);
+        String currency = event.string("currency").orElse("");
+        if (paymentIntentId == null || !plan.get().isPaidBy(amount, currency)) {
+            return store(event, "rejected", "paid " + amount + " " + currency + " but " + plan.get().id() + " costs "
+                    + plan.get().amount() + " " + plan.get().currency(), paymentIntentId, userId);
+        }
+        return transactions.executeWrite(status -> {
+            if (events.insertIfNew(event.id(), event.type(), event.created(), "accepted", null, paymentIntentId,
+                    userId) == 0) {
+                return Result.DUPLICATE;
+            }
+            boolean refunded = payments.findByPaymentIntentId(paymentIntentId)
+                    .map(p -> "refunded".equals(p.status())).orElse(false);
+            if (refunded) {
+                return new Result("accepted", "payment already refunded: plan not granted", false);
+            }
+            payments.markSucceeded(paymentIntentId, userId, plan.get().id(), amount, currency);
+            boolean recorded = planChanges.record(userId, Plan.fromWire(plan.get().id()).orElseThrow(),
+                    PlanStatus.ACTIVE, paymentIntentId, event.id(), event.created());
+            return new Result("accepted", recorded ? null : "older than the user's current plan: not applied", false);
+        });
+    }
+
+    private Result failed(StripeEvent event) {
+        String paymentIntentId = event.string("id").orElse(null);
+        return transactions.executeWrite(status -> {
+            if (events.insertIfNew(event.id(), event.type(), event.created(), "recorded", null, paymentIntentId,
+                    userId(event.metadata("userId"))) == 0) {
+                return Result.DUPLICATE;
+            }
+            if (paymentIntentId != null) {
+                payments.markFailed(paymentIntentId);
+            }
+            return new Result("recorded", null, false);
+        });
+    }
+
+    private Result refunded(StripeEvent event) {
+        String paymentIntentId = event.string("payment_intent").orElse(null);
+        Payments.Payment payment = paymentIntentId == null ? null
+                : payments.findByPaymentIntentId(paymentIntentId).orElse(null);
+        UUID userId = payment != null ? payment.userId() : userId(event.metadata("userId"));
+        if (userId == null || paymentIntentId == null) {
+            return store(event, "rejected", "refund of a payment this service does not know", paymentIntentId, null);
+        }
+        long amount = event.number("amount").orElse(0L);
+        boolean full = event.flag("refunded") || (amount > 0 && event.number("amount_refunded").orElse(0L) >= amount);
+        if (!full) {
+            return store(event, "recorded", "partial refund: plan unchanged", paymentIntentId, userId);
+        }
+        return transactions.executeWrite(status -> {
+            if (events.insertIfNew(event.id(), event.type(), event.created(), "accepted", null, paymentIntentId,
+                    userId) == 0) {
+                return Result.DUPLICATE;
+            }
+            payments.markRefunded(paymentIntentId);
+            var current = userPlans.findForUpdate(userId).orElse(null);
+            if (current != null && current.paymentIntentId() != null
+                    && !current.paymentIntentId().equals(paymentIntentId) && !Plan.FREE.wire().equals(current.plan())) {
+                return new Result("accepted", "the current plan comes from another payment: plan unchanged", false);
+            }
+            boolean recorded = planChanges.record(userId, Plan.FREE, PlanStatus.ACTIVE, paymentIntentId, event.id(),
+                    event.created());
+            return new Result("accepted", recorded ? null : "older than the user's current plan: not applied", false);
+        });
+    }
+
+    private Result store(StripeEvent event, String outcome, @Nullable String reason, @Nullable String paymentIntentId,
+                         @Nullable UUID userId) {
+        int inserted = events.insertIfNew(event.id(), event.type(), event.created(), outcome, reason, paymentIntentId,
+                userId);
+        return inserted == 0 ? Result.DUPLICATE : new Result(outcome, reason, false);
+    }
+
+    private static @Nullable UUID userId(@Nullable String value) {
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.plansync.payment.webhook;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.plansync.contracts.ProblemCodes;
+import io.plansync.support.problem.ProblemException;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Stripe's webhook. The signature is checked over the raw bytes before anything is parsed or stored; the answer
+ * is sent only after the event's transaction has committed.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class WebhookController {
+    private final StripeSignatures signatures;
+    private final HandleStripeEvent handleStripeEvent;
+
+    public WebhookController(StripeSignatures signatures, HandleStripeEvent handleStripeEvent) {
+        this.signatures = signatures;
+        this.handleStripeEvent = handleStripeEvent;
+    }
+
+    @Post("/webhook")
+    @Consumes(MediaType.ALL)
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    public Ack receive(@Nullable @Body byte[] body, @Nullable @Header("Stripe-Signature") String signature) {
+        String payload = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        StripeEvent event;
+        try {
+            event = StripeEvent.from(signatures.verify(payload, signature));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED, "Invalid event",
+                    "The event has no readable id, type, created time or data object.");
+        }
+        HandleStripeEvent.Result result = handleStripeEvent.handle(event);
+        return new Ack(true, result.duplicate());
+    }
+
+    @Serdeable
+    public record Ack(boolean received, boolean duplicate) {
+    }
+}

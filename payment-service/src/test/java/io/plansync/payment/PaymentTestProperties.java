@@ -1,0 +1,38 @@
+package io.plansync.payment;
+
+import io.plansync.testing.TestDatabases;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Properties for a payment-service under test: a fresh database, the Stripe stand-in, test webhook secrets. */
+public final class PaymentTestProperties {
+    public static final String WEBHOOK_SECRET = "whsec_test_current";
+    public static final String OLD_WEBHOOK_SECRET = "whsec_test_previous";
+
+    private PaymentTestProperties() {
+    }
+
+    /**
+     * @param database    from TestDatabases.fresh("payments"); share one between contexts to act as replicas
+     * @param stripeUrl   the Stripe stand-in
+     * @param identityUrl identity-service (a real process), or an address where nothing listens
+     * @param jwksUrl     where user-token keys are published (identity's, or a test JwksServer)
+     */
+    public static Map<String, String> of(TestDatabases.Database database, String stripeUrl, String identityUrl,
+                                         String jwksUrl, Map<String, String> extra) {
+        Map<String, String> properties = new HashMap<>(database.datasourceProperties());
+        properties.put("plansync.stripe.api-base", stripeUrl);
+        properties.put("plansync.stripe.secret-key", "sk_test_plansync");
+        properties.put("plansync.stripe.webhook-secrets", WEBHOOK_SECRET + "," + OLD_WEBHOOK_SECRET);
+        properties.put("plansync.stripe.max-network-retries", "0");
+        properties.put("plansync.identity.url", identityUrl);
+        properties.put("micronaut.http.services.identity.url", identityUrl);
+        properties.put("plansync.identity.jwks-url", jwksUrl);
+        properties.put("plansync.outbox.initial-backoff", "100ms");
+        properties.put("plansync.outbox.max-backoff", "500ms");
+        properties.put("plansync.outbox.poll-interval", "1s");
+        properties.putAll(extra);
+        return properties;
+    }
+}
