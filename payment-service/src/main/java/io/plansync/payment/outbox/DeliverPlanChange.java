@@ -34,23 +34,30 @@ public class DeliverPlanChange {
         try {
             var response = identity.changePlan(row.userId().toString(),
                     "Bearer " + tokens.issue(Scopes.USERS_PLAN_WRITE), ServiceTokens.CLIENT_PAYMENT_SERVICE, body);
-            return Outcome.delivered(response.code());
+            // The declarative client hands some refusals (404) back as a response instead of throwing.
+            return classify(response.code(), response.getBody(Map.class).orElse(null));
         } catch (HttpClientResponseException e) {
-            int status = e.getStatus().getCode();
-            String reason = "identity answered " + status + problemCode(e);
-            boolean transientFailure = status == 429 || status == 408 || status >= 500;
-            return transientFailure ? Outcome.retry(status, reason) : Outcome.dead(status, reason);
+            return classify(e.getStatus().getCode(), problemBody(e));
         } catch (HttpClientException e) {
             return Outcome.retry(null, "identity unreachable: " + e.getClass().getSimpleName());
         }
     }
 
-    private static String problemCode(HttpClientResponseException e) {
+    private static Outcome classify(int status, @Nullable Map<?, ?> problem) {
+        if (status >= 200 && status < 300) {
+            return Outcome.delivered(status);
+        }
+        Object code = problem == null ? null : problem.get("code");
+        String reason = "identity answered " + status + (code == null ? "" : " " + code);
+        boolean transientFailure = status == 429 || status == 408 || status >= 500;
+        return transientFailure ? Outcome.retry(status, reason) : Outcome.dead(status, reason);
+    }
+
+    private static @Nullable Map<?, ?> problemBody(HttpClientResponseException e) {
         try {
-            return e.getResponse().getBody(Map.class)
-                    .map(b -> b.get("code")).map(code -> " " + code).orElse("");
+            return e.getResponse().getBody(Map.class).orElse(null);
         } catch (RuntimeException ignored) {
-            return "";
+            return null;
         }
     }
 
