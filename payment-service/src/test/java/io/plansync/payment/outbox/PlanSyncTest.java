@@ -168,6 +168,35 @@ class PlanSyncTest implements TestPropertyProvider {
                 .isEqualTo((long) users);
     }
 
+    @Test
+    void a_row_claimed_by_a_relay_that_died_is_delivered_by_another() throws Exception {
+        UUID user = identity.register("orphan-" + UUID.randomUUID() + "@example.com");
+        String eventId = "evt_" + UUID.randomUUID();
+        execute("insert into outbox (user_id, plan, status, event_id, source_event_at, next_attempt_at) "
+                + "values ('" + user + "', 'pro', 'active', '" + eventId + "', now(), now() + interval '1 second')");
+
+        // Another replica claims the row the way the relay does, then dies mid-delivery without committing.
+        try (Connection dying = database.connect()) {
+            dying.setAutoCommit(false);
+            try (PreparedStatement claim = dying.prepareStatement(
+                    "select id from outbox where event_id = ? for update skip locked")) {
+                claim.setString(1, eventId);
+                assertThat(claim.executeQuery().next()).isTrue();
+            }
+            Thread.sleep(2_500);
+            assertThat(outboxRow(eventId).get("state")).as("a claimed row is left alone").isEqualTo("pending");
+        }
+
+        Eventually.await("identity to hold pro", Duration.ofSeconds(15), () -> planAtIdentity(user), "pro"::equals);
+        assertThat(outboxRow(eventId).get("state")).isEqualTo("done");
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.connect(); var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     private String paid(String eventId, UUID user, String plan, long created) {
         String paymentIntent = "pi_" + UUID.randomUUID();
         long amount = "pro".equals(plan) ? 2900 : 9900;
