@@ -23,8 +23,8 @@ public interface Customers extends GenericRepository<Customers.Customer, UUID> {
     void insert(UUID userId, String stripeCustomerId);
 
     /** Serialises first purchases of one user (transaction-scoped), so only one customer is ever created. */
-    @Query("select pg_advisory_xact_lock(hashtextextended('plansync.customer:' || :userId, 0))")
-    void lockUser(String userId);
+    @Query("select count(*) from (select pg_advisory_xact_lock(hashtextextended('plansync.customer:' || :userId, 0))) l")
+    long lockUser(String userId);
 
     @MappedEntity("customers")
     record Customer(@Id UUID userId, String stripeCustomerId, Instant createdAt) {
