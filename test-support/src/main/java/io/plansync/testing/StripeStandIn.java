@@ -37,8 +37,7 @@ public final class StripeStandIn implements AutoCloseable {
         server.stubFor(post(urlPathEqualTo("/v1/customers")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("""
-                        {"id":"cus_{{randomValue length=14 type='ALPHANUMERIC'}}","object":"customer",
-                         "metadata":{"userId":"{{formData request.body 'form' urlDecode=true}}{{form.[metadata[userId]]}}"}}
+                        {"id":"cus_{{randomValue length=14 type='ALPHANUMERIC'}}","object":"customer"}
                         """)));
         server.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")

@@ -64,7 +64,9 @@ public class CreatePaymentIntent {
             return new CheckoutMessages.CheckoutResponse(intent.getId(), intent.getClientSecret(), plan.amount(),
                     plan.currency(), plan.id());
         } catch (StripeException | StripeFailure e) {
-            LOG.error("Stripe call failed during checkout for user {}: {}", userId, e.getClass().getSimpleName());
+            StripeException cause = e instanceof StripeFailure f ? (StripeException) f.getCause() : (StripeException) e;
+            LOG.error("Stripe call failed during checkout for user {}: {} (HTTP {}, code {})", userId,
+                    cause.getClass().getSimpleName(), cause.getStatusCode(), cause.getCode());
             throw new ProblemException(HttpStatus.BAD_GATEWAY, ProblemCodes.STRIPE_UNAVAILABLE, "Stripe unavailable",
                     "The payment provider could not be reached; nothing was charged. Try again.");
         }

@@ -1,0 +1,166 @@
+package io.plansync.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * There is no Docker engine where CI runs, so docker-compose.yml is checked against the code instead: every
+ * service, port, variable, health check and init script it names must match what the services really read.
+ */
+class ComposeFileTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
+    /** Read by Micronaut from the environment without a placeholder (datasources.default.*). */
+    private static final Set<String> IMPLICIT = Set.of("DATASOURCES_DEFAULT_URL", "DATASOURCES_DEFAULT_USERNAME",
+            "DATASOURCES_DEFAULT_PASSWORD");
+
+    private final Map<String, Map<String, Object>> services = services();
+
+    @Test
+    void it_runs_postgres_stripe_mock_and_both_services() {
+        assertThat(services).containsOnlyKeys("postgres", "stripe-mock", "identity-service", "payment-service");
+        assertThat(services.get("stripe-mock").get("image")).asString().startsWith("stripe/stripe-mock");
+    }
+
+    @Test
+    void each_service_publishes_the_port_its_code_listens_on() throws IOException {
+        assertThat(ports("identity-service")).containsExactly("8081:8081");
+        assertThat(defaultPort("identity-service", "IDENTITY_PORT")).isEqualTo("8081");
+        assertThat(ports("payment-service")).containsExactly("8082:8082");
+        assertThat(defaultPort("payment-service", "PAYMENT_PORT")).isEqualTo("8082");
+    }
+
+    @Test
+    void every_variable_set_for_a_service_is_one_that_service_reads() throws IOException {
+        for (String service : List.of("identity-service", "payment-service")) {
+            Set<String> known = new HashSet<>(readVariables(service));
+            known.addAll(IMPLICIT);
+            assertThat(environment(service).keySet()).as(service).isSubsetOf(known);
+        }
+        assertThat(environment("payment-service"))
+                .containsKeys("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "IDENTITY_URL");
+    }
+
+    @Test
+    void services_point_at_each_other_by_their_compose_names_and_ports() {
+        assertThat(environment("payment-service").get("IDENTITY_URL")).isEqualTo("http://identity-service:8081");
+        assertThat(environment("payment-service").get("STRIPE_API_BASE")).asString().contains("http://stripe-mock:12111");
+        assertThat(environment("identity-service").get("IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL"))
+                .isEqualTo("http://payment-service:8082/.well-known/jwks.json");
+    }
+
+    @Test
+    void the_init_script_creates_the_databases_the_services_use() throws IOException {
+        String init;
+        try (var files = Files.list(ROOT.resolve("db/init"))) {
+            init = files.map(ComposeFileTest::read).reduce("", String::concat);
+        }
+        for (String service : List.of("identity-service", "payment-service")) {
+            String url = (String) environment(service).get("DATASOURCES_DEFAULT_URL");
+            String database = url.substring(url.lastIndexOf('/') + 1);
+            assertThat(url).startsWith("jdbc:postgresql://postgres:5432/");
+            assertThat(init).contains("create database " + database + ";");
+        }
+        assertThat(volumes("postgres")).contains("./db/init:/docker-entrypoint-initdb.d:ro");
+    }
+
+    @Test
+    void services_have_health_checks_and_start_only_when_what_they_need_is_healthy() {
+        for (String service : List.of("postgres", "identity-service", "payment-service")) {
+            assertThat(services.get(service)).as(service).containsKey("healthcheck");
+        }
+        assertThat(dependsOn("identity-service")).containsEntry("postgres", "service_healthy");
+        assertThat(dependsOn("payment-service")).containsEntry("postgres", "service_healthy")
+                .containsEntry("identity-service", "service_healthy").containsKey("stripe-mock");
+        assertThat(healthCheck("identity-service")).contains("/dev/tcp/127.0.0.1/8081").contains("/health");
+        assertThat(healthCheck("payment-service")).contains("/dev/tcp/127.0.0.1/8082").contains("/health");
+    }
+
+    @Test
+    void each_image_is_built_on_java_25_and_runs_as_a_non_root_user() {
+        for (String service : List.of("identity-service", "payment-service")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> build = (Map<String, Object>) services.get(service).get("build");
+            String dockerfile = read(ROOT.resolve((String) build.get("dockerfile")));
+            assertThat(dockerfile).as(service).contains("FROM eclipse-temurin:25-jre").contains("USER 10001")
+                    .contains("EXPOSE " + (service.startsWith("identity") ? "8081" : "8082"))
+                    .contains("-pl " + service);
+        }
+    }
+
+    // --- reading the files ---
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() {
+        Map<String, Object> compose = new Yaml().load(read(ROOT.resolve("docker-compose.yml")));
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> environment(String service) {
+        return (Map<String, Object>) services.get(service).get("environment");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> ports(String service) {
+        return (List<String>) services.get(service).get("ports");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> volumes(String service) {
+        return (List<String>) services.get(service).get("volumes");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, String> dependsOn(String service) {
+        Map<String, Map<String, String>> dependencies =
+                (Map<String, Map<String, String>>) services.get(service).get("depends_on");
+        Map<String, String> conditions = new java.util.HashMap<>();
+        dependencies.forEach((name, spec) -> conditions.put(name, spec.get("condition")));
+        return conditions;
+    }
+
+    @SuppressWarnings("unchecked")
+    private String healthCheck(String service) {
+        return String.join(" ", (List<String>) ((Map<String, Object>) services.get(service).get("healthcheck")).get("test"));
+    }
+
+    private static Set<String> readVariables(String service) throws IOException {
+        Set<String> variables = new HashSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(applicationYml(service));
+        while (matcher.find()) {
+            variables.add(matcher.group(1));
+        }
+        return variables;
+    }
+
+    private static String defaultPort(String service, String variable) throws IOException {
+        Matcher matcher = Pattern.compile("\\$\\{" + variable + ":(\\d+)}").matcher(applicationYml(service));
+        assertThat(matcher.find()).as(variable + " in " + service).isTrue();
+        return matcher.group(1);
+    }
+
+    private static String applicationYml(String service) throws IOException {
+        return Files.readString(ROOT.resolve(service).resolve("src/main/resources/application.yml"));
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.plansync.e2e;
+
+import io.plansync.support.keys.PemKeys;
+import io.plansync.testing.ServiceProcess;
+import io.plansync.testing.StripeStandIn;
+import io.plansync.testing.StripeWebhooks;
+import io.plansync.testing.TestDatabases;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole system as it runs in production: identity-service and payment-service started from their jars as
+ * separate processes on free ports, each on its own fresh database, with the Stripe stand-in in place of Stripe.
+ */
+final class PlanSyncSystem implements AutoCloseable {
+    static final String WEBHOOK_SECRET = "whsec_e2e_" + UUID.randomUUID().toString().replace("-", "");
+    static final String ADMIN_EMAIL = "admin@e2e.test";
+    static final String ADMIN_PASSWORD = "e2e admin password";
+
+    final StripeStandIn stripe = new StripeStandIn();
+    final TestDatabases.Database paymentDatabase = TestDatabases.fresh("e2e_payments");
+    private final TestDatabases.Database identityDatabase = TestDatabases.fresh("e2e_identity");
+    // Replicas of payment-service share one configured key, as they would in production.
+    private final String paymentKey = PemKeys.toPem(PemKeys.generate());
+    private final List<Integer> paymentPorts = new ArrayList<>();
+    private final List<ServiceProcess> payments = new ArrayList<>();
+    final ServiceProcess identity;
+    final Http http = new Http();
+
+    PlanSyncSystem(int paymentReplicas) {
+        for (int i = 0; i < paymentReplicas; i++) {
+            paymentPorts.add(ServiceProcess.freePort());
+        }
+        int identityPort = ServiceProcess.freePort();
+        identity = ServiceProcess.of("identity-service", identityPort, Map.of(
+                "IDENTITY_PORT", Integer.toString(identityPort),
+                "DATASOURCES_DEFAULT_URL", identityDatabase.url(),
+                "DATASOURCES_DEFAULT_USERNAME", identityDatabase.user(),
+                "DATASOURCES_DEFAULT_PASSWORD", identityDatabase.password(),
+                "IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
+                "http://127.0.0.1:" + paymentPorts.getFirst() + "/.well-known/jwks.json",
+                "IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL,
+                "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                "IDENTITY_ARGON2_MEMORY_KIB", "1024",
+                "IDENTITY_ARGON2_ITERATIONS", "1")).start();
+        for (int port : paymentPorts) {
+            payments.add(paymentOn(port).start());
+        }
+    }
+
+    private ServiceProcess paymentOn(int port) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PAYMENT_PORT", Integer.toString(port));
+        env.put("DATASOURCES_DEFAULT_URL", paymentDatabase.url());
+        env.put("DATASOURCES_DEFAULT_USERNAME", paymentDatabase.user());
+        env.put("DATASOURCES_DEFAULT_PASSWORD", paymentDatabase.password());
+        env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", paymentKey);
+        env.put("STRIPE_SECRET_KEY", "sk_test_e2e");
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.put("STRIPE_API_BASE", stripe.url());
+        env.put("IDENTITY_URL", identity.url());
+        env.put("PLANSYNC_OUTBOX_INITIAL_BACKOFF", "200ms");
+        env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", "1s");
+        env.put("PLANSYNC_OUTBOX_MAX_ATTEMPTS", "1000");
+        env.put("PLANSYNC_OUTBOX_POLL_INTERVAL", "1s");
+        return ServiceProcess.of("payment-service", port, env);
+    }
+
+    ServiceProcess payment(int replica) {
+        return payments.get(replica);
+    }
+
+    /** Starts a payment replica again on its port, after a stop or a kill. */
+    void restartPayment(int replica) {
+        payments.set(replica, paymentOn(paymentPorts.get(replica)).start());
+    }
+
+    // --- the calls a client, Stripe and an operator make, over HTTP only ---
+
+    record User(String id, String email, String token) {
+    }
+
+    User newUser() {
+        String email = "user-" + UUID.randomUUID() + "@e2e.test";
+        String password = "a long enough password";
+        var registered = http.call("POST", identity.url() + "/auth/register", null,
+                Map.of("email", email, "password", password), 201);
+        var login = http.call("POST", identity.url() + "/auth/login", null,
+                Map.of("email", email, "password", password), 200);
+        return new User(registered.get("id").getAsString(), email, login.get("access_token").getAsString());
+    }
+
+    String adminToken() {
+        return http.call("POST", identity.url() + "/auth/login", null,
+                Map.of("email", ADMIN_EMAIL, "password", ADMIN_PASSWORD), 200).get("access_token").getAsString();
+    }
+
+    String planAtIdentity(String userId, String adminToken) {
+        return http.call("GET", identity.url() + "/admin/users/" + userId, adminToken, null, 200)
+                .get("plan").getAsString();
+    }
+
+    String buy(User user, String plan, int replica) {
+        return http.call("POST", payment(replica).url() + "/create-payment-intent", user.token(),
+                Map.of("planType", plan), 200).get("paymentIntentId").getAsString();
+    }
+
+    int deliverSucceeded(String userId, String paymentIntent, String plan, long amount, long created, int replica) {
+        return webhook(StripeWebhooks.paymentIntentSucceeded("evt_" + UUID.randomUUID(), created, paymentIntent,
+                userId, plan, amount, "usd"), replica);
+    }
+
+    int webhook(String payload, int replica) {
+        return http.post(payment(replica).url() + "/webhook", payload,
+                Map.of("Stripe-Signature", StripeWebhooks.sign(payload, WEBHOOK_SECRET)));
+    }
+
+    @Override
+    public void close() {
+        payments.forEach(ServiceProcess::kill);
+        identity.kill();
+        stripe.close();
+    }
+}
