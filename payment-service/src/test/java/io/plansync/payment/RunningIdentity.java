@@ -19,11 +19,12 @@ public final class RunningIdentity implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin password for tests";
 
     private final ServiceProcess process;
+    private final TestDatabases.Database database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final JsonMapper json = JsonMapper.createDefault();
 
     public RunningIdentity(String paymentJwksUrl) {
-        TestDatabases.Database database = TestDatabases.fresh("identity");
+        database = TestDatabases.fresh("identity");
         int port = ServiceProcess.freePort();
         process = ServiceProcess.of("identity-service", port, Map.of(
                 "IDENTITY_PORT", Integer.toString(port),
@@ -36,6 +37,11 @@ public final class RunningIdentity implements AutoCloseable {
                 "IDENTITY_ARGON2_MEMORY_KIB", "1024",
                 "IDENTITY_ARGON2_ITERATIONS", "1"));
         process.start();
+    }
+
+    /** identity-service's own database, for setting up what only an administrator could (roles). */
+    public TestDatabases.Database database() {
+        return database;
     }
 
     public String url() {

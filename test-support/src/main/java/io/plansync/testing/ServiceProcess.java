@@ -116,7 +116,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url() + "/health/liveness"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

@@ -49,6 +49,19 @@ public final class StripeStandIn implements AutoCloseable {
                         """)));
     }
 
+    /** {@code GET /v1/events} answers these events (JSON objects as Stripe sends them), in one page. */
+    public void serveEvents(String... events) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v1/events"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"object\":\"list\",\"url\":\"/v1/events\",\"has_more\":false,\"data\":["
+                                + String.join(",", events) + "]}")));
+    }
+
+    public List<LoggedRequest> eventListRequests() {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                urlPathEqualTo("/v1/events")));
+    }
+
     /** Stripe is having a bad day: every call gets a 500. */
     public void failEverything() {
         server.resetMappings();

@@ -12,6 +12,7 @@ import io.plansync.support.auth.BearerToken;
 import io.plansync.support.tokens.TokenRejected;
 import io.plansync.support.tokens.UserTokenVerifier;
 import jakarta.inject.Named;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -36,9 +37,12 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
     private final UserTokenVerifier userTokens;
     private final ServiceTokenVerifier serviceTokens;
     private final ExecutorService blocking;
+    private final MeterRegistry metrics;
 
     public BearerAuthenticationFetcher(UserTokenVerifier userTokens, ServiceTokenVerifier serviceTokens,
-                                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+                                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+                                       MeterRegistry metrics) {
+        this.metrics = metrics;
         this.userTokens = userTokens;
         this.serviceTokens = serviceTokens;
         this.blocking = blocking;
@@ -66,6 +70,8 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
             LOG.info("Refused {} token on {} {}: {}", service ? "service" : "user", request.getMethodName(),
                     request.getPath(), e.reason());
             (service ? AuthFailure.serviceToken(e.reason()) : AuthFailure.userToken(e.reason())).attachTo(request);
+            metrics.counter("plansync.tokens.rejected", "kind", service ? "service" : "user", "reason", e.reason())
+                    .increment();
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
@@ -38,9 +39,12 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
 
     private final UserTokenVerifier verifier;
     private final ExecutorService blocking;
+    private final MeterRegistry metrics;
 
-    public UserAuthentication(IdentityProperties identity, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+    public UserAuthentication(IdentityProperties identity, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+                              MeterRegistry metrics) {
         this.blocking = blocking;
+        this.metrics = metrics;
         JWKSource<SecurityContext> keys;
         try {
             keys = JWKSourceBuilder.create(URI.create(identity.effectiveJwksUrl()).toURL(),
@@ -69,6 +73,7 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
             } catch (TokenRejected e) {
                 LOG.info("Refused user token on {} {}: {}", request.getMethodName(), request.getPath(), e.reason());
                 AuthFailure.userToken(e.reason()).attachTo(request);
+                metrics.counter("plansync.tokens.rejected", "kind", "user", "reason", e.reason()).increment();
                 return null;
             }
         }, blocking);

@@ -7,6 +7,7 @@ import io.plansync.contracts.PlanChangeRequest;
 import io.plansync.contracts.Scopes;
 import io.plansync.contracts.ServiceTokens;
 import io.plansync.payment.keys.ServiceTokenIssuer;
+import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
@@ -33,7 +34,8 @@ public class DeliverPlanChange {
                 row.eventId());
         try {
             var response = identity.changePlan(row.userId().toString(),
-                    "Bearer " + tokens.issue(Scopes.USERS_PLAN_WRITE), ServiceTokens.CLIENT_PAYMENT_SERVICE, body);
+                    "Bearer " + tokens.issue(Scopes.USERS_PLAN_WRITE), ServiceTokens.CLIENT_PAYMENT_SERVICE,
+                    CorrelationId.acceptOrCreate(row.correlationId()), body);
             // The declarative client hands some refusals (404) back as a response instead of throwing.
             return classify(response.code(), response.getBody(Map.class).orElse(null));
         } catch (HttpClientResponseException e) {

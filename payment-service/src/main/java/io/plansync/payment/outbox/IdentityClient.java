@@ -3,6 +3,7 @@ package io.plansync.payment.outbox;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
@@ -10,8 +11,10 @@ import io.micronaut.http.client.annotation.Client;
 import io.plansync.contracts.PlanChangeRequest;
 import io.plansync.contracts.PlanChangeResponse;
 import io.plansync.contracts.ServiceTokens;
+import io.plansync.contracts.UserView;
+import io.plansync.support.correlation.CorrelationId;
 
-/** identity-service's plan endpoint (micronaut.http.services.identity). */
+/** identity-service's endpoints payment-service calls with service tokens (micronaut.http.services.identity). */
 @Client(id = "identity")
 public interface IdentityClient {
 
@@ -19,5 +22,12 @@ public interface IdentityClient {
     HttpResponse<PlanChangeResponse> changePlan(@PathVariable String userId,
                                                 @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                 @Header(ServiceTokens.HEADER_SERVICE) String service,
+                                                @Header(CorrelationId.HEADER) String correlationId,
                                                 @Body PlanChangeRequest body);
+
+    @Get("/admin/users/{userId}")
+    HttpResponse<UserView> user(@PathVariable String userId,
+                                @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                @Header(ServiceTokens.HEADER_SERVICE) String service,
+                                @Header(CorrelationId.HEADER) String correlationId);
 }

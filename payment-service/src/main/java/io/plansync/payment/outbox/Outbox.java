@@ -17,9 +17,10 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface Outbox extends GenericRepository<Outbox.Row, Long> {
 
-    @Query("insert into outbox (user_id, plan, status, event_id, source_event_at) "
-            + "values (:userId, :plan, :status, :eventId, :sourceEventAt)")
-    void enqueue(UUID userId, String plan, String status, String eventId, Instant sourceEventAt);
+    @Query("insert into outbox (user_id, plan, status, event_id, source_event_at, correlation_id) "
+            + "values (:userId, :plan, :status, :eventId, :sourceEventAt, :correlationId)")
+    void enqueue(UUID userId, String plan, String status, String eventId, Instant sourceEventAt,
+                 @Nullable String correlationId);
 
     /**
      * Due rows, locked for the rest of the caller's transaction. Rows another relay holds are skipped, so relays on
@@ -51,9 +52,51 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
     @Query("select * from outbox where user_id = :userId order by id desc limit 1")
     Optional<Row> latestForUser(UUID userId);
 
+    // --- for operators ---
+
+    /** One page of rows in a state, oldest first, after the row id {@code afterId} (keyset pagination). */
+    @Query("select * from outbox where state = :state and user_id = coalesce(:userId, user_id) and id > :afterId "
+            + "order by id limit :limit")
+    List<Row> page(String state, @Nullable UUID userId, long afterId, int limit);
+
+    Optional<Row> findById(Long id);
+
+    @Query("select * from outbox_attempts where outbox_id = :outboxId order by id")
+    List<Attempt> attempts(long outboxId);
+
+    /** Due now with a fresh set of attempts; the attempt history stays. */
+    @Query("update outbox set state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now() "
+            + "where id = :id")
+    int replay(long id);
+
+    /** Replays every dead row, optionally of one user and only those that died since a time. @return the ids */
+    @Query("update outbox set state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now() "
+            + "where state = 'dead' and user_id = coalesce(:userId, user_id) "
+            + "and updated_at >= coalesce(:since, '-infinity'::timestamptz) returning id")
+    List<Long> replayDead(@Nullable UUID userId, @Nullable Instant since);
+
+    /** Wakes every relay now (a replay is an update, which the insert trigger does not see). */
+    @Query("select count(*) from (select pg_notify('plansync_outbox', '')) n")
+    long wakeRelays();
+
+    @Query("select state, count(*) as rows from outbox group by state")
+    List<StateCount> countByState();
+
+    @Query("select min(created_at) from outbox where state in ('pending', 'retrying')")
+    Optional<Instant> oldestWaiting();
+
+    @io.micronaut.core.annotation.Introspected
+    record StateCount(String state, long rows) {
+    }
+
+    @MappedEntity("outbox_attempts")
+    record Attempt(@Id Long id, Long outboxId, Instant attemptedAt, String outcome, @Nullable Integer httpStatus,
+                   @Nullable String error) {
+    }
+
     @MappedEntity("outbox")
     record Row(@Id Long id, UUID userId, String plan, String status, String eventId, Instant sourceEventAt,
                String state, int attempts, @Nullable String lastError, Instant nextAttemptAt,
-               Instant createdAt, Instant updatedAt) {
+               Instant createdAt, Instant updatedAt, @Nullable String correlationId) {
     }
 }

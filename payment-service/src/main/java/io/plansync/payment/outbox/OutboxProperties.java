@@ -13,5 +13,6 @@ public record OutboxProperties(@NotNull Duration initialBackoff,
                                @Min(1) int maxAttempts,
                                @Min(1) int batchSize,
                                @NotNull Duration pollInterval,
-                               boolean relayEnabled) {
+                               boolean relayEnabled,
+                               @NotNull Duration healthMaxPendingAge) {
 }

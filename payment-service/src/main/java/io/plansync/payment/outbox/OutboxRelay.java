@@ -35,12 +35,14 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private final OutboxProperties properties;
     private final IntervalFunction backoff;
     private final OutboxWakeups wakeups;
+    private final OutboxMetrics metrics;
     private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
     private Thread loop;
 
     public OutboxRelay(Outbox outbox, DeliverPlanChange deliver, TransactionOperations<Connection> transactions,
-                       OutboxProperties properties, DataSource dataSource) {
+                       OutboxProperties properties, DataSource dataSource, OutboxMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.deliver = deliver;
         this.transactions = transactions;
@@ -85,7 +87,12 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
             }
             List<Future<DeliverPlanChange.Outcome>> outcomes = new ArrayList<>(rows.size());
             for (Outbox.Row row : rows) {
-                outcomes.add(deliveries.submit(() -> deliver.attempt(row)));
+                outcomes.add(deliveries.submit(() -> {
+                    long started = System.nanoTime();
+                    DeliverPlanChange.Outcome outcome = deliver.attempt(row);
+                    metrics.delivery(outcome.kind(), System.nanoTime() - started);
+                    return outcome;
+                }));
             }
             for (int i = 0; i < rows.size(); i++) {
                 record(rows.get(i), outcome(outcomes.get(i)));

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanStatus;
 import io.plansync.payment.outbox.Outbox;
+import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -29,7 +30,7 @@ public class PlanChangeRecorder {
         if (userPlans.setIfNotOlder(userId, plan.wire(), status.wire(), paymentIntentId, eventId, eventAt) == 0) {
             return false;
         }
-        outbox.enqueue(userId, plan.wire(), status.wire(), eventId, eventAt);
+        outbox.enqueue(userId, plan.wire(), status.wire(), eventId, eventAt, CorrelationId.current().orElse(null));
         return true;
     }
 }

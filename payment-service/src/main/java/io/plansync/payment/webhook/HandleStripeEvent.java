@@ -1,5 +1,6 @@
 package io.plansync.payment.webhook;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import io.plansync.contracts.Plan;
@@ -25,6 +26,9 @@ import java.util.UUID;
 @Singleton
 public class HandleStripeEvent {
     private static final Logger LOG = LoggerFactory.getLogger(HandleStripeEvent.class);
+    /** Metric tags stay bounded: any other type counts as "other". */
+    private static final java.util.Set<String> KNOWN_TYPES = java.util.Set.of("payment_intent.succeeded",
+            "payment_intent.payment_failed", "charge.refunded");
 
     private final StripeEvents events;
     private final Payments payments;
@@ -32,10 +36,12 @@ public class HandleStripeEvent {
     private final PlanChangeRecorder planChanges;
     private final PlanCatalog catalog;
     private final TransactionOperations<Connection> transactions;
+    private final MeterRegistry metrics;
 
     public HandleStripeEvent(StripeEvents events, Payments payments, UserPlans userPlans,
                              PlanChangeRecorder planChanges, PlanCatalog catalog,
-                             TransactionOperations<Connection> transactions) {
+                             TransactionOperations<Connection> transactions, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.events = events;
         this.payments = payments;
         this.userPlans = userPlans;
@@ -56,6 +62,8 @@ public class HandleStripeEvent {
             case "charge.refunded" -> refunded(event);
             default -> store(event, "ignored", null, null, null);
         };
+        metrics.counter("plansync.webhooks", "type", KNOWN_TYPES.contains(event.type()) ? event.type() : "other",
+                "outcome", result.outcome()).increment();
         if ("rejected".equals(result.outcome())) {
             LOG.error("Rejected Stripe event {} ({}): {}", event.id(), event.type(), result.reason());
         } else if (!result.duplicate()) {

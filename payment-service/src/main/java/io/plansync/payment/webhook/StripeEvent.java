@@ -13,9 +13,9 @@ import java.util.Optional;
  * The parts of a verified Stripe event that PlanSync uses, read from the event's raw data object so that they do
  * not depend on the event's API version.
  */
-record StripeEvent(String id, String type, Instant created, JsonObject object) {
+public record StripeEvent(String id, String type, Instant created, JsonObject object) {
 
-    static StripeEvent from(Event event) {
+    public static StripeEvent from(Event event) {
         if (event.getId() == null || event.getType() == null || event.getCreated() == null) {
             throw new IllegalArgumentException("event lacks id, type or created");
         }

@@ -1,0 +1,149 @@
+package io.plansync.payment.outbox;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.transaction.TransactionOperations;
+import io.plansync.contracts.ProblemCodes;
+import io.plansync.payment.operators.OperatorAudit;
+import io.plansync.support.problem.Problem;
+import io.plansync.support.problem.ProblemException;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What operators do with the outbox: find rows, look at one with its attempt history, and replay rows once the
+ * cause is fixed. Every call is audited with the operator's id.
+ */
+@Singleton
+public class OperateOutbox {
+    private static final Set<String> STATES = Set.of("pending", "retrying", "dead", "done");
+    public static final int MAX_LIMIT = 200;
+
+    private final Outbox outbox;
+    private final OperatorAudit audit;
+    private final TransactionOperations<Connection> transactions;
+
+    public OperateOutbox(Outbox outbox, OperatorAudit audit, TransactionOperations<Connection> transactions) {
+        this.outbox = outbox;
+        this.audit = audit;
+        this.transactions = transactions;
+    }
+
+    public OutboxViews.Page list(String operator, @Nullable String state, @Nullable String userId,
+                                 @Nullable Integer limit, @Nullable String cursor) {
+        String wanted = state == null ? "dead" : state;
+        if (!STATES.contains(wanted)) {
+            throw invalid("state", "must be one of pending, retrying, dead, done");
+        }
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw invalid("limit", "must be 1 to " + MAX_LIMIT);
+        }
+        UUID user = userId == null ? null : uuid("userId", userId);
+        long after = cursor == null ? 0 : decodeCursor(cursor);
+        List<Outbox.Row> rows = outbox.page(wanted, user, after, size + 1);
+        boolean more = rows.size() > size;
+        List<Outbox.Row> page = more ? rows.subList(0, size) : rows;
+        audit.record(operator, "list", "state=" + wanted + (user == null ? "" : " userId=" + user), page.size() + " rows");
+        return new OutboxViews.Page(page.stream().map(OutboxViews.Item::of).toList(),
+                more ? encodeCursor(page.getLast().id()) : null);
+    }
+
+    public OutboxViews.Detail show(String operator, long id) {
+        Outbox.Row row = outbox.findById(id).orElseThrow(() -> {
+            audit.record(operator, "show", "id=" + id, "not found");
+            return notFound(id);
+        });
+        audit.record(operator, "show", "id=" + id, "ok");
+        return OutboxViews.Detail.of(row, outbox.attempts(id));
+    }
+
+    public OutboxViews.Replayed replay(String operator, long id, boolean force) {
+        String result = transactions.executeWrite(status -> {
+            Outbox.Row row = outbox.findById(id).orElse(null);
+            if (row == null) {
+                return "not found";
+            }
+            if ("done".equals(row.state()) && !force) {
+                return "refused: done";
+            }
+            outbox.replay(id);
+            return "replayed from " + row.state();
+        });
+        audit.record(operator, "replay", "id=" + id + (force ? " force" : ""), result);
+        if (result.equals("not found")) {
+            throw notFound(id);
+        }
+        if (result.startsWith("refused")) {
+            throw new ProblemException(HttpStatus.CONFLICT, ProblemCodes.CONFLICT, "Already delivered",
+                    "Row " + id + " was delivered; replay it with force=true to send it again.");
+        }
+        outbox.wakeRelays();
+        return new OutboxViews.Replayed(id, "pending");
+    }
+
+    public OutboxViews.ReplayedCount replayAll(String operator, OutboxViews.ReplayAllRequest request) {
+        if (request.state() != null && !"dead".equals(request.state())) {
+            throw invalid("state", "only dead rows are replayed in bulk");
+        }
+        UUID user = request.userId() == null ? null : uuid("userId", request.userId());
+        Instant since = request.since() == null ? null : instant("since", request.since());
+        List<Long> ids = outbox.replayDead(user, since);
+        audit.record(operator, "replay-all", "state=dead" + (user == null ? "" : " userId=" + user)
+                + (since == null ? "" : " since=" + since) + " ids=" + ids, ids.size() + " replayed");
+        if (!ids.isEmpty()) {
+            outbox.wakeRelays();
+        }
+        return new OutboxViews.ReplayedCount(ids.size());
+    }
+
+    private static String encodeCursor(long id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("id:" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long decodeCursor(String cursor) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (!decoded.startsWith("id:")) {
+                throw new IllegalArgumentException();
+            }
+            return Long.parseLong(decoded.substring(3));
+        } catch (IllegalArgumentException e) {
+            throw invalid("cursor", "is not a cursor this service gave out");
+        }
+    }
+
+    private static UUID uuid(String field, String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(field, "must be a user id (UUID)");
+        }
+    }
+
+    private static Instant instant(String field, String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid(field, "must be an ISO-8601 date-time with offset");
+        }
+    }
+
+    private static ProblemException invalid(String field, String message) {
+        return ProblemException.validation(List.of(new Problem.FieldError(field, message)));
+    }
+
+    private static ProblemException notFound(long id) {
+        return new ProblemException(HttpStatus.NOT_FOUND, ProblemCodes.NOT_FOUND, "No such outbox row",
+                "There is no outbox row " + id + ".");
+    }
+}

@@ -1,0 +1,56 @@
+package io.plansync.payment.outbox;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * plansync.outbox.*: rows by state and the age of the oldest waiting row (refreshed every 10 s, not per scrape),
+ * and delivery attempts with their latency by outcome.
+ */
+@Singleton
+public class OutboxMetrics {
+    private static final String[] STATES = {"pending", "retrying", "dead", "done"};
+
+    private final Outbox outbox;
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> rowsByState = new ConcurrentHashMap<>();
+    private final AtomicLong oldestWaitingSeconds = new AtomicLong();
+
+    public OutboxMetrics(Outbox outbox, MeterRegistry registry) {
+        this.outbox = outbox;
+        this.registry = registry;
+        for (String state : STATES) {
+            AtomicLong rows = rowsByState.computeIfAbsent(state, s -> new AtomicLong());
+            Gauge.builder("plansync.outbox.rows", rows, AtomicLong::get).tag("state", state)
+                    .description("outbox rows in each state").register(registry);
+        }
+        Gauge.builder("plansync.outbox.oldest.waiting.seconds", oldestWaitingSeconds, AtomicLong::get)
+                .description("age of the oldest pending or retrying row").register(registry);
+    }
+
+    @Scheduled(fixedDelay = "10s", initialDelay = "2s")
+    void refresh() {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        outbox.countByState().forEach(c -> counts.put(c.state(), c.rows()));
+        for (String state : STATES) {
+            rowsByState.get(state).set(counts.getOrDefault(state, 0L));
+        }
+        oldestWaitingSeconds.set(outbox.oldestWaiting()
+                .map(oldest -> Math.max(0, Duration.between(oldest, Instant.now()).toSeconds())).orElse(0L));
+    }
+
+    void delivery(DeliverPlanChange.Outcome.Kind outcome, long nanos) {
+        Timer.builder("plansync.outbox.delivery").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .description("delivery attempts to identity-service").register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+}

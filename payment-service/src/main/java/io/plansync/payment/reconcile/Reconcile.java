@@ -1,0 +1,193 @@
+package io.plansync.payment.reconcile;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Event;
+import com.stripe.param.EventListParams;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.plansync.contracts.Scopes;
+import io.plansync.contracts.ServiceTokens;
+import io.plansync.contracts.UserView;
+import io.plansync.payment.keys.ServiceTokenIssuer;
+import io.plansync.payment.outbox.IdentityClient;
+import io.plansync.payment.outbox.Outbox;
+import io.plansync.payment.userplan.UserPlans;
+import io.plansync.payment.webhook.HandleStripeEvent;
+import io.plansync.payment.webhook.StripeEvent;
+import io.plansync.support.correlation.CorrelationId;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Finds and heals drift. First it asks Stripe for the succeeded payments of the lookback window and runs any the
+ * webhook never delivered through the webhook's own code path. Then it compares the plan of every settled user
+ * with identity-service's and enqueues an outbox row (with the payment-side event time) for each that differs.
+ * One replica at a time: a PostgreSQL advisory lock, released if the replica dies.
+ */
+@Singleton
+public class Reconcile {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
+    private static final String SUCCEEDED = "payment_intent.succeeded";
+
+    private final Reconciliations reconciliations;
+    private final Outbox outbox;
+    private final IdentityClient identity;
+    private final ServiceTokenIssuer tokens;
+    private final StripeClient stripe;
+    private final HandleStripeEvent handleStripeEvent;
+    private final ReconcileProperties properties;
+    private final DataSource dataSource;
+    private final ReconcileMetrics metrics;
+
+    public Reconcile(Reconciliations reconciliations, Outbox outbox, IdentityClient identity, ServiceTokenIssuer tokens,
+                     StripeClient stripe, HandleStripeEvent handleStripeEvent, ReconcileProperties properties,
+                     DataSource dataSource, ReconcileMetrics metrics) {
+        this.reconciliations = reconciliations;
+        this.outbox = outbox;
+        this.identity = identity;
+        this.tokens = tokens;
+        this.stripe = stripe;
+        this.handleStripeEvent = handleStripeEvent;
+        this.properties = properties;
+        this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+        this.metrics = metrics;
+    }
+
+    /** Thrown when another replica is reconciling right now. */
+    public static final class AlreadyRunning extends Exception {
+        AlreadyRunning() {
+            super("a reconciliation is already running", null, false, false);
+        }
+    }
+
+    public ReconciliationReport run(boolean dryRun) throws AlreadyRunning {
+        try (Connection lockHolder = dataSource.getConnection()) {
+            if (!advisoryLock(lockHolder, "pg_try_advisory_lock")) {
+                throw new AlreadyRunning();
+            }
+            try {
+                ReconciliationReport report = reconcile(dryRun);
+                reconciliations.record(dryRun, report.checked(), report.drifted(), report.enqueued(), report.failed(),
+                        report.stripeEventsChecked(), report.stripeEventsRecovered());
+                metrics.record(report);
+                LOG.info("Reconciliation{}: checked {}, drifted {}, enqueued {}, failed {}; Stripe events {} "
+                                + "checked, {} recovered", dryRun ? " (dry run)" : "", report.checked(),
+                        report.drifted(), report.enqueued(), report.failed(), report.stripeEventsChecked(),
+                        report.stripeEventsRecovered());
+                return report;
+            } finally {
+                advisoryLock(lockHolder, "pg_advisory_unlock");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reconciliation could not reach its database", e);
+        }
+    }
+
+    private ReconciliationReport reconcile(boolean dryRun) {
+        String correlationId = CorrelationId.current().orElse("reconcile-" + UUID.randomUUID());
+        int[] stripeCounts = recoverMissedEvents(dryRun);
+        int checked = 0;
+        int drifted = 0;
+        int enqueued = 0;
+        int failed = 0;
+        UUID after = new UUID(0, 0);
+        while (true) {
+            List<UserPlans.UserPlan> batch = reconciliations.settledAfter(after, properties.batchSize());
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (UserPlans.UserPlan plan : batch) {
+                checked++;
+                Comparison comparison = compare(plan, correlationId);
+                if (comparison == Comparison.FAILED) {
+                    failed++;
+                } else if (comparison == Comparison.DRIFTED) {
+                    drifted++;
+                    if (!dryRun) {
+                        outbox.enqueue(plan.userId(), plan.plan(), plan.status(), "reconcile:" + UUID.randomUUID(),
+                                plan.sourceEventAt(), correlationId);
+                        enqueued++;
+                    }
+                }
+            }
+            after = batch.getLast().userId();
+        }
+        return new ReconciliationReport(dryRun, checked, drifted, enqueued, failed, stripeCounts[0], stripeCounts[1]);
+    }
+
+    private enum Comparison { SAME, DRIFTED, FAILED }
+
+    private Comparison compare(UserPlans.UserPlan plan, String correlationId) {
+        try {
+            HttpResponse<UserView> response = identity.user(plan.userId().toString(),
+                    "Bearer " + tokens.issue(Scopes.USERS_READ), ServiceTokens.CLIENT_PAYMENT_SERVICE, correlationId);
+            UserView user = response.getBody().orElse(null);
+            if (response.code() != 200 || user == null) {
+                LOG.warn("Reconciliation: identity answered {} for user {}", response.code(), plan.userId());
+                return Comparison.FAILED;
+            }
+            boolean same = plan.plan().equals(user.plan()) && plan.status().equals(user.status());
+            if (!same) {
+                LOG.warn("Reconciliation: user {} holds {}/{} at identity but paid for {}/{}", plan.userId(),
+                        user.plan(), user.status(), plan.plan(), plan.status());
+            }
+            return same ? Comparison.SAME : Comparison.DRIFTED;
+        } catch (HttpClientResponseException e) {
+            LOG.warn("Reconciliation: identity answered {} for user {}", e.getStatus().getCode(), plan.userId());
+            return Comparison.FAILED;
+        } catch (HttpClientException e) {
+            LOG.warn("Reconciliation: identity unreachable for user {}: {}", plan.userId(), e.getClass().getSimpleName());
+            return Comparison.FAILED;
+        }
+    }
+
+    /** @return {succeeded events Stripe reported, of which never received here} */
+    private int[] recoverMissedEvents(boolean dryRun) {
+        int checked = 0;
+        int recovered = 0;
+        EventListParams params = EventListParams.builder()
+                .setType(SUCCEEDED)
+                .setCreated(EventListParams.Created.builder()
+                        .setGte(Instant.now().minus(properties.stripeLookback()).getEpochSecond()).build())
+                .setLimit(100L)
+                .build();
+        try {
+            for (Event event : stripe.v1().events().list(params).autoPagingIterable()) {
+                checked++;
+                if (reconciliations.received(event.getId()) > 0) {
+                    continue;
+                }
+                recovered++;
+                if (!dryRun) {
+                    var result = handleStripeEvent.handle(StripeEvent.from(event));
+                    LOG.warn("Reconciliation: recovered Stripe event {} the webhook never delivered: {}",
+                            event.getId(), result.outcome());
+                }
+            }
+        } catch (StripeException | RuntimeException e) {
+            LOG.error("Reconciliation: could not list Stripe events: {}", e.getClass().getSimpleName());
+        }
+        return new int[]{checked, recovered};
+    }
+
+    private static boolean advisoryLock(Connection connection, String function) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select " + function + "(hashtext('plansync.reconcile'))");
+             ResultSet result = statement.executeQuery()) {
+            return result.next() && result.getBoolean(1);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.plansync.payment.reconcile;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * What a reconciliation run found. checked: users compared with identity-service; drifted: users whose plan there
+ * differs; enqueued: outbox rows added to heal them; failed: users that could not be compared; stripeEvents*:
+ * succeeded payments Stripe reports for the lookback window, and those never received by the webhook.
+ */
+@Serdeable
+public record ReconciliationReport(boolean dryRun, int checked, int drifted, int enqueued, int failed,
+                                   int stripeEventsChecked, int stripeEventsRecovered) {
+}

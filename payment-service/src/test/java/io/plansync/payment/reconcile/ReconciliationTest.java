@@ -1,0 +1,145 @@
+package io.plansync.payment.reconcile;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.payment.Eventually;
+import io.plansync.payment.PaymentTestProperties;
+import io.plansync.payment.RunningIdentity;
+import io.plansync.testing.ServiceProcess;
+import io.plansync.testing.StripeStandIn;
+import io.plansync.testing.StripeWebhooks;
+import io.plansync.testing.TestDatabases;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The system finds drift by itself: a lost sync heals, and a Stripe event the webhook never got is recovered. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReconciliationTest implements TestPropertyProvider {
+    private static final Argument<Map<String, Object>> JSON = Argument.mapOf(String.class, Object.class);
+
+    private final int paymentPort = ServiceProcess.freePort();
+    private final StripeStandIn stripe = new StripeStandIn();
+    private final TestDatabases.Database database = TestDatabases.fresh("payments");
+    private RunningIdentity identity;
+    private String adminToken;
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        identity = new RunningIdentity("http://127.0.0.1:" + paymentPort + "/.well-known/jwks.json");
+        Map<String, String> properties = new HashMap<>(PaymentTestProperties.of(database, stripe.url(),
+                identity.url(), identity.jwksUrl(), Map.of()));
+        properties.put("micronaut.server.port", Integer.toString(paymentPort));
+        return properties;
+    }
+
+    @BeforeAll
+    void logIn() {
+        adminToken = identity.login(RunningIdentity.ADMIN_EMAIL, RunningIdentity.ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    void stop() {
+        identity.close();
+        stripe.close();
+    }
+
+    @Test
+    void a_plan_identity_never_received_is_found_and_healed() throws SQLException {
+        UUID user = identity.register("lost-" + UUID.randomUUID() + "@example.com");
+        // A paid plan whose sync was lost: payment-service holds pro, identity still free, nothing in flight.
+        execute("insert into user_plans (user_id, plan, status, source_event_id, source_event_at) values ('"
+                + user + "', 'pro', 'active', 'evt_lost', now() - interval '1 hour')");
+
+        var dryRun = reconcile(true);
+        assertThat(((Number) dryRun.get("drifted")).intValue()).isGreaterThanOrEqualTo(1);
+        assertThat(dryRun.get("enqueued")).isEqualTo(0);
+        assertThat(count("select count(*) from outbox where user_id = '" + user + "'")).isZero();
+
+        var healed = reconcile(false);
+        assertThat(((Number) healed.get("enqueued")).intValue()).isGreaterThanOrEqualTo(1);
+        Eventually.await("identity to hold pro", Duration.ofSeconds(15),
+                () -> identity.user(user, adminToken).get("plan"), "pro"::equals);
+
+        var after = reconcile(true);
+        assertThat(after.get("drifted")).as("nothing left to heal").isEqualTo(0);
+        assertThat(count("select count(*) from reconciliation_runs")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void a_succeeded_payment_the_webhook_never_delivered_is_recovered_from_stripe() throws SQLException {
+        UUID user = identity.register("missed-" + UUID.randomUUID() + "@example.com");
+        String eventId = "evt_missed_" + UUID.randomUUID();
+        stripe.serveEvents(StripeWebhooks.paymentIntentSucceeded(eventId, Instant.now().getEpochSecond() - 600,
+                "pi_" + UUID.randomUUID(), user.toString(), "enterprise", 9900, "usd"));
+
+        var report = reconcile(false);
+
+        assertThat(((Number) report.get("stripeEventsRecovered")).intValue()).isEqualTo(1);
+        assertThat(count("select count(*) from stripe_events where event_id = '" + eventId + "' and outcome = 'accepted'"))
+                .isEqualTo(1);
+        Eventually.await("identity to hold enterprise", Duration.ofSeconds(15),
+                () -> identity.user(user, adminToken).get("plan"), "enterprise"::equals);
+        assertThat(stripe.eventListRequests().getLast().queryParameter("type").firstValue())
+                .isEqualTo("payment_intent.succeeded");
+
+        assertThat(reconcile(false).get("stripeEventsRecovered")).as("received now: not again").isEqualTo(0);
+    }
+
+    @Test
+    void only_one_replica_reconciles_at_a_time() throws SQLException {
+        try (Connection otherReplica = database.connect();
+             PreparedStatement lock = otherReplica.prepareStatement(
+                     "select pg_advisory_lock(hashtext('plansync.reconcile'))")) {
+            lock.execute();
+
+            var refused = assertThrows(HttpClientResponseException.class, () -> reconcile(true));
+
+            assertThat(refused.getStatus().getCode()).isEqualTo(409);
+        }
+        assertThat(reconcile(true)).containsKey("checked");
+    }
+
+    private Map<String, Object> reconcile(boolean dryRun) {
+        return http.toBlocking().retrieve(HttpRequest.POST("/admin/reconcile?dryRun=" + dryRun, "")
+                .bearerAuth(adminToken), JSON);
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.connect()) {
+            connection.createStatement().execute(sql);
+        }
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection connection = database.connect(); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
