@@ -89,7 +89,7 @@ public class Reconcile {
                         report.stripeEventsRecovered());
                 return report;
             } finally {
-                advisoryLock(lockHolder, "pg_advisory_unlock");
+                releaseLock(lockHolder);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reconciliation could not reach its database", e);
@@ -181,6 +181,19 @@ public class Reconcile {
             LOG.error("Reconciliation: could not list Stripe events: {}", e.getClass().getSimpleName());
         }
         return new int[]{checked, recovered};
+    }
+
+    /** A pooled connection must not go back to the pool still holding the lock: if unlocking fails, drop it. */
+    private static void releaseLock(Connection connection) throws SQLException {
+        boolean released;
+        try {
+            released = advisoryLock(connection, "pg_advisory_unlock");
+        } catch (SQLException e) {
+            released = false;
+        }
+        if (!released) {
+            connection.abort(Runnable::run);
+        }
     }
 
     private static boolean advisoryLock(Connection connection, String function) throws SQLException {

@@ -121,6 +121,7 @@ class ReconciliationTest implements TestPropertyProvider {
             var refused = assertThrows(HttpClientResponseException.class, () -> reconcile(true));
 
             assertThat(refused.getStatus().getCode()).isEqualTo(409);
+            otherReplica.createStatement().execute("select pg_advisory_unlock(hashtext('plansync.reconcile'))");
         }
         assertThat(reconcile(true)).containsKey("checked");
     }
