@@ -11,10 +11,17 @@ public final class IdentityTestProperties {
     }
 
     public static Map<String, String> freshDatabase(Map<String, String> extra) {
-        Map<String, String> properties = new HashMap<>(TestDatabases.fresh("identity").datasourceProperties());
+        return of(TestDatabases.fresh("identity"), extra);
+    }
+
+    /** For tests that also read the database themselves (audit trail, lock-outs) or start a second instance on it. */
+    public static Map<String, String> of(TestDatabases.Database database, Map<String, String> extra) {
+        Map<String, String> properties = new HashMap<>(database.datasourceProperties());
         // Argon2id at its cheapest keeps the suite fast; production cost is configured in application.yml.
         properties.put("identity.passwords.memory-kib", "1024");
         properties.put("identity.passwords.iterations", "1");
+        // application.yml pins 8081; a test server takes a free port so it never meets a running service.
+        properties.put("micronaut.server.port", "-1");
         properties.putAll(extra);
         return properties;
     }

@@ -65,6 +65,10 @@ public final class ReconcileCommand implements Callable<Integer> {
         figure(out, "Stripe events checked", report, "stripeEventsChecked");
         figure(out, wasDryRun ? "Stripe events to recover" : "Stripe events recovered", report,
                 "stripeEventsRecovered");
+        if (report.has("stripeListFailed") && report.get("stripeListFailed").getAsBoolean()) {
+            out.println("  warning: Stripe's event list could not be read; missed payments were not looked for"
+                    + " (see payment-service's log)");
+        }
         return Exit.OK;
     }
 

@@ -84,9 +84,9 @@ public class Reconcile {
                         report.stripeEventsChecked(), report.stripeEventsRecovered());
                 metrics.record(report);
                 LOG.info("Reconciliation{}: checked {}, drifted {}, enqueued {}, failed {}; Stripe events {} "
-                                + "checked, {} recovered", dryRun ? " (dry run)" : "", report.checked(),
+                                + "checked, {} recovered{}", dryRun ? " (dry run)" : "", report.checked(),
                         report.drifted(), report.enqueued(), report.failed(), report.stripeEventsChecked(),
-                        report.stripeEventsRecovered());
+                        report.stripeEventsRecovered(), report.stripeListFailed() ? " (Stripe list FAILED)" : "");
                 return report;
             } finally {
                 releaseLock(lockHolder);
@@ -125,7 +125,8 @@ public class Reconcile {
             }
             after = batch.getLast().userId();
         }
-        return new ReconciliationReport(dryRun, checked, drifted, enqueued, failed, stripeCounts[0], stripeCounts[1]);
+        return new ReconciliationReport(dryRun, checked, drifted, enqueued, failed, stripeCounts[0], stripeCounts[1],
+                stripeCounts[2] == 1);
     }
 
     private enum Comparison { SAME, DRIFTED, FAILED }
@@ -154,7 +155,7 @@ public class Reconcile {
         }
     }
 
-    /** @return {succeeded events Stripe reported, of which never received here} */
+    /** @return {succeeded events Stripe reported, of which never received here, 1 if Stripe could not be read} */
     private int[] recoverMissedEvents(boolean dryRun) {
         int checked = 0;
         int recovered = 0;
@@ -179,8 +180,9 @@ public class Reconcile {
             }
         } catch (StripeException | RuntimeException e) {
             LOG.error("Reconciliation: could not list Stripe events: {}", e.getClass().getSimpleName());
+            return new int[]{checked, recovered, 1};
         }
-        return new int[]{checked, recovered};
+        return new int[]{checked, recovered, 0};
     }
 
     /** A pooled connection must not go back to the pool still holding the lock: if unlocking fails, drop it. */

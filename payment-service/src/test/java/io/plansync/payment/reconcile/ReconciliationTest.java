@@ -101,6 +101,7 @@ class ReconciliationTest implements TestPropertyProvider {
         var report = reconcile(false);
 
         assertThat(((Number) report.get("stripeEventsRecovered")).intValue()).isEqualTo(1);
+        assertThat(report.get("stripeListFailed")).isEqualTo(false);
         assertThat(count("select count(*) from stripe_events where event_id = '" + eventId + "' and outcome = 'accepted'"))
                 .isEqualTo(1);
         Eventually.await("identity to hold enterprise", Duration.ofSeconds(15),
@@ -109,6 +110,16 @@ class ReconciliationTest implements TestPropertyProvider {
                 .isEqualTo("payment_intent.succeeded");
 
         assertThat(reconcile(false).get("stripeEventsRecovered")).as("received now: not again").isEqualTo(0);
+    }
+
+    @Test
+    void a_report_says_when_stripe_could_not_be_asked() {
+        stripe.failEverything();
+        try {
+            assertThat(reconcile(true).get("stripeListFailed")).isEqualTo(true);
+        } finally {
+            stripe.answerNormally();
+        }
     }
 
     @Test

@@ -1,0 +1,200 @@
+package io.plansync.identity.accounts;
+
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.identity.Api;
+import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.Reply;
+import io.plansync.identity.SecondInstance;
+import io.plansync.testing.TestDatabases;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code POST /auth/login}: the token pair, failures that tell nothing, and the lock-out kept in PostgreSQL. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LoginTest implements TestPropertyProvider {
+    private static final String WRONG = "not the right password";
+    private static final Duration WINDOW = Duration.ofMinutes(10);
+
+    private final TestDatabases.Database database = TestDatabases.fresh("identity");
+    private Map<String, String> properties;
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        properties = IdentityTestProperties.of(database, Map.of("identity.login.window", "10m"));
+        return properties;
+    }
+
+    @Test
+    void the_right_password_answers_a_bearer_token_pair() {
+        Api.TestUser user = api().newUser("login");
+
+        Reply reply = api().login(user.email(), Api.PASSWORD);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).containsOnlyKeys("access_token", "token_type", "expires_in", "refresh_token")
+                .containsEntry("token_type", "Bearer");
+        assertThat(((Number) reply.json().get("expires_in")).longValue()).isEqualTo(900);
+        assertThat((String) reply.json().get("access_token")).isNotBlank();
+        assertThat((String) reply.json().get("refresh_token")).isNotBlank();
+    }
+
+    @Test
+    void the_email_is_matched_whatever_its_case() {
+        Api.TestUser user = api().newUser("case");
+
+        assertThat(api().login(user.email().toUpperCase(Locale.ROOT), Api.PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void an_unknown_email_and_a_wrong_password_fail_alike() {
+        Api.TestUser user = api().newUser("alike");
+
+        Reply wrongPassword = api().login(user.email(), WRONG);
+        Reply unknownEmail = api().login("nobody-" + user.email(), Api.PASSWORD);
+
+        assertThat(wrongPassword.status()).isEqualTo(401);
+        assertThat(unknownEmail.status()).isEqualTo(401);
+        assertThat(wrongPassword.code()).isEqualTo("AUTH_INVALID");
+        assertThat(unknownEmail.json()).isEqualTo(wrongPassword.json());
+        assertThat(wrongPassword.body()).doesNotContain(WRONG).doesNotContain(user.email());
+    }
+
+    @Test
+    void five_failed_logins_lock_the_email_even_for_the_right_password() {
+        Api.TestUser user = api().newUser("locked");
+
+        failFiveTimes(user.email());
+        Reply locked = api().login(user.email(), Api.PASSWORD);
+
+        assertRateLimited(locked);
+    }
+
+    @Test
+    void four_failed_logins_do_not_lock() {
+        Api.TestUser user = api().newUser("four");
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(api().login(user.email(), WRONG).status()).isEqualTo(401);
+        }
+
+        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_locked_email_does_not_lock_another() {
+        Api.TestUser locked = api().newUser("locked-one");
+        Api.TestUser other = api().newUser("other-one");
+
+        failFiveTimes(locked.email());
+
+        assertRateLimited(api().login(locked.email(), Api.PASSWORD));
+        assertThat(api().login(other.email(), Api.PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void the_case_of_the_email_does_not_escape_the_lock() {
+        Api.TestUser user = api().newUser("case-lock");
+
+        failFiveTimes(user.email());
+
+        assertRateLimited(api().login(user.email().toUpperCase(Locale.ROOT), Api.PASSWORD));
+    }
+
+    @Test
+    void a_successful_login_forgets_earlier_failures() {
+        Api.TestUser user = api().newUser("forgets");
+        for (int i = 0; i < 4; i++) {
+            api().login(user.email(), WRONG);
+        }
+        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(api().login(user.email(), WRONG).status()).isEqualTo(401);
+        }
+
+        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void the_lock_out_is_kept_in_postgresql_so_another_instance_enforces_it() {
+        Api.TestUser user = api().newUser("replica");
+        failFiveTimes(user.email());
+
+        try (SecondInstance replica = new SecondInstance(properties)) {
+            assertRateLimited(replica.api().login(user.email(), Api.PASSWORD));
+        }
+    }
+
+    @Test
+    void failures_recorded_in_the_database_within_the_window_lock_the_email() throws SQLException {
+        Api.TestUser user = api().newUser("stored");
+        recordFailures(user.email(), 5, Instant.now().minus(WINDOW).plusSeconds(60));
+
+        Reply locked = api().login(user.email(), Api.PASSWORD);
+
+        assertRateLimited(locked);
+        // The lock lasts until the oldest of the five ages out of the window: about a minute here.
+        assertThat(Long.parseLong(locked.header(HttpHeaders.RETRY_AFTER).orElseThrow())).isBetween(1L, 61L);
+    }
+
+    @Test
+    void failures_older_than_the_window_do_not_count() throws SQLException {
+        Api.TestUser user = api().newUser("aged");
+        recordFailures(user.email(), 5, Instant.now().minus(WINDOW).minusSeconds(5));
+
+        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+    }
+
+    private void failFiveTimes(String email) {
+        for (int i = 0; i < 5; i++) {
+            Reply failed = api().login(email, WRONG);
+            assertThat(failed.status()).as("failure %d", i + 1).isEqualTo(401);
+        }
+    }
+
+    private static void assertRateLimited(Reply reply) {
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(reply.code()).isEqualTo("RATE_LIMITED");
+        assertThat(reply.json()).doesNotContainKey("access_token");
+        String retryAfter = reply.header(HttpHeaders.RETRY_AFTER).orElseThrow();
+        assertThat(retryAfter).matches("[0-9]+");
+        assertThat(Long.parseLong(retryAfter)).isPositive().isLessThanOrEqualTo(WINDOW.toSeconds());
+    }
+
+    private void recordFailures(String email, int count, Instant at) throws SQLException {
+        try (Connection connection = database.connect();
+             PreparedStatement insert = connection.prepareStatement(
+                     "insert into login_failures (email, failed_at) values (?, ?)")) {
+            for (int i = 0; i < count; i++) {
+                insert.setString(1, email);
+                insert.setTimestamp(2, Timestamp.from(at.plusMillis(i)));
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private Api api() {
+        return new Api(http);
+    }
+}

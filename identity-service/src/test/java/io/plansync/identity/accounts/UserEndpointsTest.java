@@ -1,0 +1,173 @@
+package io.plansync.identity.accounts;
+
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.identity.Api;
+import io.plansync.identity.IdentitySigningKey;
+import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.PaymentServiceTokens;
+import io.plansync.identity.Reply;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code GET /users/me} and {@code GET /admin/users/{id}}: who may read which user. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UserEndpointsTest implements TestPropertyProvider {
+    private static final String ADMIN_EMAIL = "admin@plansync.test";
+    private static final String ADMIN_PASSWORD = "admin password for tests";
+
+    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    private final IdentitySigningKey signingKey = new IdentitySigningKey();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> extra = new HashMap<>(payment.properties());
+        extra.putAll(signingKey.properties());
+        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
+        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
+        return IdentityTestProperties.freshDatabase(extra);
+    }
+
+    @AfterAll
+    void stop() {
+        payment.close();
+    }
+
+    @Test
+    void me_shows_the_callers_own_account() {
+        Api.TestUser user = api().newUser("me");
+        api().newUser("someone-else");
+
+        Reply reply = api().get("/users/me", api().accessToken(user));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).containsOnlyKeys("id", "email", "plan", "status", "updatedAt")
+                .containsEntry("id", user.id().toString())
+                .containsEntry("email", user.email())
+                .containsEntry("plan", "free")
+                .containsEntry("status", "active");
+        assertThat(Instant.parse((String) reply.json().get("updatedAt")))
+                .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+    }
+
+    @Test
+    void me_without_a_token_is_401_with_www_authenticate_bearer() {
+        Reply reply = api().get("/users/me", null);
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.code()).isEqualTo("AUTH_INVALID");
+        assertThat(reply.header(HttpHeaders.WWW_AUTHENTICATE)).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+    }
+
+    @Test
+    void an_admin_reads_any_user() {
+        Api.TestUser user = api().newUser("read-by-admin");
+
+        Reply reply = api().get("/admin/users/" + user.id(), adminToken());
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).containsEntry("id", user.id().toString()).containsEntry("email", user.email())
+                .containsEntry("plan", "free");
+    }
+
+    @Test
+    void a_super_admin_reads_any_user_but_an_operator_may_not() {
+        Api.TestUser reader = api().newUser("reader");
+        Api.TestUser user = api().newUser("read-by-role");
+
+        Reply superAdmin = api().get("/admin/users/" + user.id(),
+                signingKey.sign(signingKey.claims(reader.id(), "user", "super_admin").build()));
+        Reply operator = api().get("/admin/users/" + user.id(),
+                signingKey.sign(signingKey.claims(reader.id(), "user", "operator").build()));
+
+        assertThat(superAdmin.status()).isEqualTo(200);
+        assertThat(superAdmin.json()).containsEntry("id", user.id().toString());
+        assertThat(operator.status()).isEqualTo(403);
+        assertThat(operator.code()).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void a_plain_user_may_not_read_users_not_even_itself() {
+        Api.TestUser user = api().newUser("plain");
+        Api.TestUser other = api().newUser("plain-other");
+        String token = api().accessToken(user);
+
+        Reply otherUser = api().get("/admin/users/" + other.id(), token);
+        Reply itself = api().get("/admin/users/" + user.id(), token);
+
+        assertThat(otherUser.status()).isEqualTo(403);
+        assertThat(otherUser.code()).isEqualTo("FORBIDDEN");
+        assertThat(otherUser.json()).doesNotContainKey("email");
+        assertThat(itself.status()).isEqualTo(403);
+    }
+
+    @Test
+    void a_service_token_with_users_read_reads_a_user() {
+        Api.TestUser user = api().newUser("read-by-service");
+
+        Reply reply = api().getAsService("/admin/users/" + user.id(), payment.token("users:read"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).containsEntry("id", user.id().toString());
+    }
+
+    @Test
+    void a_service_token_with_only_users_plan_write_may_not_read() {
+        Api.TestUser user = api().newUser("write-only");
+
+        Reply reply = api().getAsService("/admin/users/" + user.id(), payment.token("users:plan:write"));
+
+        assertThat(reply.status()).isEqualTo(403);
+        assertThat(reply.code()).isEqualTo("INSUFFICIENT_SCOPE");
+        assertThat(reply.json()).doesNotContainKey("email");
+    }
+
+    @Test
+    void an_unknown_id_is_404_user_not_found() {
+        String token = adminToken();
+
+        Reply unknown = api().get("/admin/users/" + UUID.randomUUID(), token);
+        Reply notAnId = api().get("/admin/users/not-a-uuid", token);
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("USER_NOT_FOUND");
+        assertThat(notAnId.status()).isEqualTo(404);
+        assertThat(notAnId.code()).isEqualTo("USER_NOT_FOUND");
+    }
+
+    @Test
+    void reading_a_user_without_credentials_is_401() {
+        Api.TestUser user = api().newUser("anonymous-read");
+
+        Reply reply = api().get("/admin/users/" + user.id(), null);
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.header(HttpHeaders.WWW_AUTHENTICATE)).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+        assertThat(reply.json()).doesNotContainKey("email");
+    }
+
+    private String adminToken() {
+        return api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+
+    private Api api() {
+        return new Api(http);
+    }
+}

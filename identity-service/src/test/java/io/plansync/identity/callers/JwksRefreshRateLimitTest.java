@@ -1,0 +1,75 @@
+package io.plansync.identity.callers;
+
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.identity.Api;
+import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.PaymentServiceTokens;
+import io.plansync.identity.Reply;
+import io.plansync.testing.TestKeys;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A flood of tokens with unknown kids must not turn identity-service into a JWKS hammer: within the refresh
+ * interval only a couple of fetches happen, and known keys keep working from the cache.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JwksRefreshRateLimitTest implements TestPropertyProvider {
+    private static final int FLOOD = 25;
+
+    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> extra = new HashMap<>(payment.properties());
+        extra.put("identity.service-clients.payment.jwks-refresh-min-interval", "1m");
+        return IdentityTestProperties.freshDatabase(extra);
+    }
+
+    @AfterAll
+    void stop() {
+        payment.close();
+    }
+
+    @Test
+    void many_unknown_kids_within_the_interval_cause_at_most_a_couple_of_fetches() {
+        Api api = new Api(http);
+        UUID user = api.newUser("flood").id();
+        assertThat(api.putPlanAsService(user, change(), payment.token("users:plan:write")).status()).isEqualTo(200);
+        int fetchesBefore = payment.jwks().fetches();
+        assertThat(fetchesBefore).isEqualTo(1);
+
+        for (int i = 0; i < FLOOD; i++) {
+            Reply reply = api.putPlanAsService(user, change(),
+                    PaymentServiceTokens.sign(TestKeys.newKey(), payment.claims("users:plan:write").build()));
+            assertThat(reply.status()).isEqualTo(401);
+            assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
+        }
+
+        assertThat(payment.jwks().fetches() - fetchesBefore).isLessThanOrEqualTo(2);
+        // The published key still works, from the cache.
+        assertThat(api.putPlanAsService(user, change(), payment.token("users:plan:write")).status()).isEqualTo(200);
+        assertThat(payment.jwks().fetches() - fetchesBefore).isLessThanOrEqualTo(2);
+    }
+
+    private static Map<String, Object> change() {
+        return Api.planChange("pro", Instant.now().toString());
+    }
+}

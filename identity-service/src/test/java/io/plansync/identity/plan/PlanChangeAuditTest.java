@@ -1,0 +1,258 @@
+package io.plansync.identity.plan;
+
+import com.nimbusds.jwt.SignedJWT;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.identity.Api;
+import io.plansync.identity.ForgedTokens;
+import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.PaymentServiceTokens;
+import io.plansync.testing.TestDatabases;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every attempt to change a plan, accepted or refused, leaves exactly one row in plan_change_audit saying who tried
+ * (actor type, id and token jti), what they asked for, and how it ended; and that table cannot be rewritten.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlanChangeAuditTest implements TestPropertyProvider {
+    private static final String ADMIN_EMAIL = "admin@plansync.test";
+    private static final String ADMIN_PASSWORD = "admin password for tests";
+    private static final String T0 = "2025-06-01T12:00:00Z";
+
+    private final TestDatabases.Database database = TestDatabases.fresh("identity");
+    private final AuditTrail audit = new AuditTrail(database);
+    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> extra = new HashMap<>(payment.properties());
+        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
+        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
+        return IdentityTestProperties.of(database, extra);
+    }
+
+    @AfterAll
+    void stop() {
+        payment.close();
+    }
+
+    @Test
+    void an_applied_change_by_an_admin_is_audited_with_the_admin_and_the_change() throws ParseException {
+        UUID user = api().newUser("applied").id();
+        String token = adminToken();
+        String eventId = "evt_" + UUID.randomUUID();
+
+        api().putPlan(user, Map.of("plan", "pro", "status", "active", "updatedBy", "admin-console",
+                "timestamp", T0, "eventId", eventId), token);
+
+        AuditTrail.Row row = audit.onlyRowFor(user);
+        assertThat(row.actorType()).isEqualTo("user");
+        assertThat(row.actorId()).isEqualTo(subjectOf(token));
+        assertThat(row.tokenJti()).isEqualTo(jtiOf(token));
+        assertThat(row.result()).isEqualTo("applied");
+        assertThat(row.httpStatus()).isEqualTo(200);
+        assertThat(row.code()).isNull();
+        assertThat(row.fromPlan()).isEqualTo("free");
+        assertThat(row.fromStatus()).isEqualTo("active");
+        assertThat(row.toPlan()).isEqualTo("pro");
+        assertThat(row.toStatus()).isEqualTo("active");
+        assertThat(row.updatedBy()).isEqualTo("admin-console");
+        assertThat(row.eventId()).isEqualTo(eventId);
+        assertThat(row.sourceTimestamp()).isEqualTo(Instant.parse(T0));
+    }
+
+    @Test
+    void an_applied_change_by_a_service_is_audited_with_the_service_and_its_jti() {
+        UUID user = api().newUser("service").id();
+        String token = payment.token("users:plan:write");
+
+        assertThat(api().putPlanAsService(user, Api.planChange("pro", T0), token).status()).isEqualTo(200);
+
+        AuditTrail.Row row = audit.onlyRowFor(user);
+        assertThat(row.actorType()).isEqualTo("service");
+        assertThat(row.actorId()).isEqualTo("payment-service");
+        assertThat(row.tokenJti()).isEqualTo(ForgedTokens.claimsOf(token).getJWTID());
+        assertThat(row.result()).isEqualTo("applied");
+        assertThat(row.httpStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void a_stale_change_is_audited_as_stale() throws ParseException {
+        UUID user = api().newUser("stale").id();
+        String token = adminToken();
+        api().putPlan(user, Api.planChange("pro", T0), token);
+
+        api().putPlan(user, Api.planChange("enterprise", "2025-06-01T11:00:00Z"), token);
+
+        List<AuditTrail.Row> rows = audit.rowsFor(user);
+        assertThat(rows).extracting(AuditTrail.Row::result).containsExactly("applied", "stale");
+        AuditTrail.Row stale = rows.getLast();
+        assertThat(stale.httpStatus()).isEqualTo(200);
+        assertThat(stale.code()).isNull();
+        assertThat(stale.fromPlan()).isEqualTo("pro");
+        assertThat(stale.toPlan()).isEqualTo("enterprise");
+        assertThat(stale.tokenJti()).isEqualTo(jtiOf(token));
+    }
+
+    @Test
+    void a_duplicate_event_is_audited_as_duplicate() {
+        UUID user = api().newUser("duplicate").id();
+        String eventId = "evt_" + UUID.randomUUID();
+        api().putPlanAsService(user, Api.planChange("pro", T0, eventId), payment.token("users:plan:write"));
+
+        api().putPlanAsService(user, Api.planChange("pro", "2025-06-01T13:00:00Z", eventId),
+                payment.token("users:plan:write"));
+
+        List<AuditTrail.Row> rows = audit.rowsFor(user);
+        assertThat(rows).extracting(AuditTrail.Row::result).containsExactly("applied", "duplicate");
+        assertThat(rows.getLast().httpStatus()).isEqualTo(200);
+        assertThat(rows.getLast().eventId()).isEqualTo(eventId);
+        assertThat(rows.getLast().actorType()).isEqualTo("service");
+    }
+
+    @Test
+    void an_invalid_body_is_audited_as_refused_400() throws ParseException {
+        UUID user = api().newUser("invalid").id();
+        String token = adminToken();
+
+        api().putPlan(user, Map.of("plan", "gold", "status", "active", "updatedBy", "admin-console", "timestamp", T0),
+                token);
+
+        AuditTrail.Row row = audit.onlyRowFor(user);
+        assertRow(row, "user", subjectOf(token), jtiOf(token), 400, "VALIDATION_FAILED");
+        assertThat(row.toPlan()).as("what was asked for, even though invalid").isEqualTo("gold");
+        assertThat(row.sourceTimestamp()).isNull();
+    }
+
+    @Test
+    void an_unreadable_body_is_audited_as_refused_400() throws ParseException {
+        UUID user = api().newUser("unreadable").id();
+        String token = adminToken();
+
+        api().putPlan(user, "{not json", token);
+
+        assertRow(audit.onlyRowFor(user), "user", subjectOf(token), jtiOf(token), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void an_attempt_without_credentials_is_audited_as_anonymous_401() {
+        UUID user = api().newUser("anonymous").id();
+
+        api().putPlan(user, Api.planChange("pro", T0), null);
+
+        AuditTrail.Row row = audit.onlyRowFor(user);
+        assertRow(row, "anonymous", null, null, 401, "AUTH_INVALID");
+        assertThat(row.toPlan()).isEqualTo("pro");
+    }
+
+    @Test
+    void an_attempt_with_a_refused_service_token_is_audited_as_anonymous_401() {
+        UUID user = api().newUser("bad-service-token").id();
+        String token = payment.sign(payment.claims("users:plan:write").audience("elsewhere").build());
+
+        api().putPlanAsService(user, Api.planChange("pro", T0), token);
+
+        assertRow(audit.onlyRowFor(user), "anonymous", null, null, 401, "AUTH_SERVICE_TOKEN_INVALID");
+    }
+
+    @Test
+    void a_plain_user_is_audited_as_refused_403() throws ParseException {
+        Api.TestUser user = api().newUser("plain");
+        String token = api().accessToken(user);
+
+        api().putPlan(user.id(), Api.planChange("enterprise", T0), token);
+
+        assertRow(audit.onlyRowFor(user.id()), "user", user.id().toString(), jtiOf(token), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void a_service_without_the_scope_is_audited_as_refused_403() {
+        UUID user = api().newUser("scope").id();
+        String token = payment.token("users:read");
+
+        api().putPlanAsService(user, Api.planChange("pro", T0), token);
+
+        assertRow(audit.onlyRowFor(user), "service", "payment-service", ForgedTokens.claimsOf(token).getJWTID(), 403,
+                "INSUFFICIENT_SCOPE");
+    }
+
+    @Test
+    void an_unknown_user_is_audited_as_refused_404() throws ParseException {
+        UUID unknown = UUID.randomUUID();
+        String token = adminToken();
+
+        api().putPlan(unknown, Api.planChange("pro", T0), token);
+        api().putPlan("not-a-uuid", Api.planChange("pro", T0), token);
+
+        assertRow(audit.onlyRowFor(unknown), "user", subjectOf(token), jtiOf(token), 404, "USER_NOT_FOUND");
+        assertRow(audit.onlyRowFor("not-a-uuid"), "user", subjectOf(token), jtiOf(token), 404, "USER_NOT_FOUND");
+    }
+
+    @Test
+    void the_audit_trail_refuses_update_and_delete() throws SQLException {
+        UUID user = api().newUser("append-only").id();
+        api().putPlan(user, Api.planChange("pro", T0), null);
+        AuditTrail.Row before = audit.onlyRowFor(user);
+
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate(
+                    "update plan_change_audit set result = 'applied', http_status = 200 where id = " + before.id()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append only");
+            assertThatThrownBy(() -> statement.executeUpdate(
+                    "delete from plan_change_audit where id = " + before.id()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append only");
+        }
+
+        assertThat(audit.onlyRowFor(user)).isEqualTo(before);
+    }
+
+    private static void assertRow(AuditTrail.Row row, String actorType, String actorId, String jti, int status,
+                                  String code) {
+        assertThat(row.actorType()).as("actor_type").isEqualTo(actorType);
+        assertThat(row.actorId()).as("actor_id").isEqualTo(actorId);
+        assertThat(row.tokenJti()).as("token_jti").isEqualTo(jti);
+        assertThat(row.result()).as("result").isEqualTo("refused");
+        assertThat(row.httpStatus()).as("http_status").isEqualTo(status);
+        assertThat(row.code()).as("code").isEqualTo(code);
+    }
+
+    private static String subjectOf(String token) throws ParseException {
+        return SignedJWT.parse(token).getJWTClaimsSet().getSubject();
+    }
+
+    private static String jtiOf(String token) throws ParseException {
+        return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+    }
+
+    private String adminToken() {
+        return api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+
+    private Api api() {
+        return new Api(http);
+    }
+}
