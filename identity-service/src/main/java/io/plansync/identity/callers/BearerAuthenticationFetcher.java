@@ -69,7 +69,7 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
         } catch (TokenRejected e) {
             LOG.info("Refused {} token on {} {}: {}", service ? "service" : "user", request.getMethodName(),
                     request.getPath(), e.reason());
-            (service ? AuthFailure.serviceToken(e.reason()) : AuthFailure.userToken(e.reason())).attachTo(request);
+            (service ? AuthFailure.serviceToken(e) : AuthFailure.userToken(e)).attachTo(request);
             metrics.counter("plansync.tokens.rejected", "kind", service ? "service" : "user", "reason", e.reason())
                     .increment();
             return Optional.empty();

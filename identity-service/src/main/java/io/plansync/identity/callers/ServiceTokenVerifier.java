@@ -90,7 +90,7 @@ public class ServiceTokenVerifier {
         } catch (BadJOSEException e) {
             throw new TokenRejected(e.getMessage() != null && e.getMessage().contains("expired") ? "expired" : "invalid");
         } catch (com.nimbusds.jose.JOSEException e) {
-            throw new TokenRejected("keys unavailable");
+            throw TokenRejected.keysUnavailable();
         }
         Instant issuedAt = claims.getIssueTime().toInstant();
         Instant expiresAt = claims.getExpirationTime().toInstant();

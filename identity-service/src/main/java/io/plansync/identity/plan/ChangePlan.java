@@ -44,7 +44,7 @@ public class ChangePlan {
 
     /**
      * @param caller       the verified caller, or null when no valid credentials came with the request
-     * @param unauthorized the 401 to answer when caller is null
+     * @param unauthorized the refusal to answer when caller is null (401, or 503 if keys were unavailable)
      */
     public PlanChangeResponse attempt(@Nullable Caller caller, ProblemException unauthorized, String userId,
                                       @Nullable String body) {

@@ -36,6 +36,6 @@ public class PlanController {
     public PlanChangeResponse changePlan(@PathVariable String id, @Nullable Authentication authentication,
                                          HttpRequest<?> request, @Nullable @Body String body) {
         return changePlan.attempt(Caller.from(authentication),
-                ProblemAuthorizationExceptionHandler.unauthorized(request), id, body);
+                ProblemAuthorizationExceptionHandler.unauthenticated(request), id, body);
     }
 }

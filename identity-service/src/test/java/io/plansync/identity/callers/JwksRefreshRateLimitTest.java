@@ -59,8 +59,10 @@ class JwksRefreshRateLimitTest implements TestPropertyProvider {
         for (int i = 0; i < FLOOD; i++) {
             Reply reply = api.putPlanAsService(user, change(),
                     PaymentServiceTokens.sign(TestKeys.newKey(), payment.claims("users:plan:write").build()));
-            assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
+            // Refused either way: 401 once the fresh key set lacks the kid, or a retryable 503 while the refresh
+            // budget is spent (a genuine rotation caught in that window is then retried, not dead-lettered).
+            assertThat(reply.status()).isIn(401, 503);
+            assertThat(reply.code()).isIn("AUTH_SERVICE_TOKEN_INVALID", "SERVICE_UNAVAILABLE");
         }
 
         assertThat(payment.jwks().fetches() - fetchesBefore).isLessThanOrEqualTo(2);

@@ -213,7 +213,7 @@ class PlanChangeAuditTest implements TestPropertyProvider {
     }
 
     @Test
-    void the_audit_trail_refuses_update_and_delete() throws SQLException {
+    void the_audit_trail_refuses_update_delete_and_truncate() throws SQLException {
         UUID user = api().newUser("append-only").id();
         api().putPlan(user, Api.planChange("pro", T0), null);
         AuditTrail.Row before = audit.onlyRowFor(user);
@@ -224,6 +224,8 @@ class PlanChangeAuditTest implements TestPropertyProvider {
                     .isInstanceOf(SQLException.class).hasMessageContaining("append only");
             assertThatThrownBy(() -> statement.executeUpdate(
                     "delete from plan_change_audit where id = " + before.id()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append only");
+            assertThatThrownBy(() -> statement.execute("truncate plan_change_audit"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append only");
         }
 

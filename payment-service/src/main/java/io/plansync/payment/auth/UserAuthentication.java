@@ -72,7 +72,7 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
                 return Authentication.build(user.subject(), List.copyOf(user.roles()), Map.of("jti", user.jti()));
             } catch (TokenRejected e) {
                 LOG.info("Refused user token on {} {}: {}", request.getMethodName(), request.getPath(), e.reason());
-                AuthFailure.userToken(e.reason()).attachTo(request);
+                AuthFailure.userToken(e).attachTo(request);
                 metrics.counter("plansync.tokens.rejected", "kind", "user", "reason", e.reason()).increment();
                 return null;
             }

@@ -14,7 +14,10 @@ import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 
-/** Security refusals as problem+json: 401 with {@code WWW-Authenticate: Bearer} and the failure's code, or 403. */
+/**
+ * Security refusals as problem+json: 401 with {@code WWW-Authenticate: Bearer} and the failure's code, 403, or 503
+ * when the verification keys were unavailable.
+ */
 @Singleton
 @Produces(Problem.MEDIA_TYPE)
 @Replaces(DefaultAuthorizationExceptionHandler.class)
@@ -22,7 +25,7 @@ public class ProblemAuthorizationExceptionHandler implements ExceptionHandler<Au
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, AuthorizationException exception) {
-        ProblemException problem = exception.isForbidden() ? forbidden() : unauthorized(request);
+        ProblemException problem = exception.isForbidden() ? forbidden() : unauthenticated(request);
         var response = HttpResponse.<Problem>status(problem.status())
                 .contentType(Problem.MEDIA_TYPE)
                 .body(problem.toProblem());
@@ -30,8 +33,14 @@ public class ProblemAuthorizationExceptionHandler implements ExceptionHandler<Au
         return response;
     }
 
-    public static ProblemException unauthorized(HttpRequest<?> request) {
+    /** 401 for missing or refused credentials; 503 when the keys to check them could not be fetched. */
+    public static ProblemException unauthenticated(HttpRequest<?> request) {
         AuthFailure failure = AuthFailure.of(request).orElse(null);
+        if (failure != null && failure.keysUnavailable()) {
+            return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
+                    "Cannot verify credentials now", "The keys to verify the token could not be fetched; retry.",
+                    java.util.List.of(), java.util.Map.of(HttpHeaders.RETRY_AFTER, "5"));
+        }
         String code = failure == null ? ProblemCodes.AUTH_INVALID : failure.code();
         String header = failure == null ? "Bearer" : "Bearer error=\"invalid_token\"";
         String detail = failure == null ? "A bearer token is required." : "The bearer token is not valid.";

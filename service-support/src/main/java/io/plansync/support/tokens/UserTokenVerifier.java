@@ -63,7 +63,7 @@ public final class UserTokenVerifier {
         } catch (BadJOSEException e) {
             throw new TokenRejected(Reasons.classify(e));
         } catch (com.nimbusds.jose.JOSEException e) {
-            throw new TokenRejected("keys unavailable");
+            throw TokenRejected.keysUnavailable();
         }
         Instant issuedAt = claims.getIssueTime().toInstant();
         Instant expiresAt = claims.getExpirationTime().toInstant();
