@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.testing.Eventually;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

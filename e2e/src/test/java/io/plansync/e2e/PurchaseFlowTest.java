@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeWebhooks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

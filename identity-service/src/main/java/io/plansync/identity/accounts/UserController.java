@@ -1,6 +1,5 @@
 package io.plansync.identity.accounts;
 
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -9,15 +8,11 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.plansync.contracts.ProblemCodes;
 import io.plansync.contracts.Roles;
 import io.plansync.contracts.Scopes;
 import io.plansync.contracts.UserView;
 import io.plansync.identity.callers.Caller;
 import io.plansync.identity.callers.CallerAccess;
-import io.plansync.support.problem.ProblemException;
-
-import java.util.UUID;
 
 /** Reading users: yourself, or anyone as an admin or a service with users:read. */
 @Controller
@@ -44,20 +39,6 @@ public class UserController {
     }
 
     private UserView find(String id) {
-        return parse(id).flatMap(users::findById).map(User::view)
-                .orElseThrow(UserController::notFound);
-    }
-
-    static java.util.Optional<UUID> parse(String id) {
-        try {
-            return java.util.Optional.of(UUID.fromString(id));
-        } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
-    static ProblemException notFound() {
-        return new ProblemException(HttpStatus.NOT_FOUND, ProblemCodes.USER_NOT_FOUND, "User not found",
-                "No user has this id.");
+        return UserIds.parse(id).flatMap(users::findById).map(User::view).orElseThrow(UserIds::notFound);
     }
 }

@@ -1,7 +1,6 @@
 package io.plansync.identity.plan;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.plansync.contracts.PlanChangeRequest;
@@ -9,6 +8,7 @@ import io.plansync.contracts.PlanChangeResponse;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.contracts.Scopes;
 import io.plansync.identity.accounts.User;
+import io.plansync.identity.accounts.UserIds;
 import io.plansync.identity.accounts.UserRepository;
 import io.plansync.identity.callers.Caller;
 import io.plansync.identity.callers.CallerAccess;
@@ -62,13 +62,13 @@ public class ChangePlan {
             throw refuse(trail, ProblemException.validation(parsed.errors()));
         }
         PlanChange change = parsed.change();
-        Optional<UUID> id = parseId(userId);
+        Optional<UUID> id = UserIds.parse(userId);
         if (id.isEmpty()) {
-            throw refuse(trail, notFound());
+            throw refuse(trail, UserIds.notFound());
         }
         Result result = transactions.executeWrite(status -> apply(id.get(), change, trail));
         if (result == Result.NOT_FOUND) {
-            throw notFound();
+            throw UserIds.notFound();
         }
         return new PlanChangeResponse(true, userId, change.plan().wire(), change.status().wire(), change.updatedBy(),
                 change.timestamp().toString(), result == Result.APPLIED);
@@ -107,19 +107,6 @@ public class ChangePlan {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    private static Optional<UUID> parseId(String userId) {
-        try {
-            return Optional.of(UUID.fromString(userId));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static ProblemException notFound() {
-        return new ProblemException(HttpStatus.NOT_FOUND, ProblemCodes.USER_NOT_FOUND, "User not found",
-                "No user has this id.");
     }
 
     private enum Result {

@@ -8,7 +8,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.plansync.payment.Eventually;
+import io.plansync.testing.Eventually;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.RunningIdentity;
 import io.plansync.testing.ServiceProcess;

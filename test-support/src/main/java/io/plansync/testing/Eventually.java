@@ -1,33 +1,37 @@
-package io.plansync.payment;
+package io.plansync.testing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Waits for something that happens asynchronously (the relay), failing with the last value seen. */
+/** Waits for what the relay does asynchronously, failing with the last value seen. */
 public final class Eventually {
     private Eventually() {
     }
 
-    public static <T> T await(String what, Duration timeout, Supplier<T> probe, java.util.function.Predicate<T> done) {
+    public static <T> T await(String what, Duration timeout, Supplier<T> probe, Predicate<T> done) {
         Instant deadline = Instant.now().plus(timeout);
         T last = null;
+        RuntimeException lastError = null;
         while (Instant.now().isBefore(deadline)) {
             try {
                 last = probe.get();
+                lastError = null;
                 if (done.test(last)) {
                     return last;
                 }
             } catch (RuntimeException e) {
-                last = null;
+                lastError = e;
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: "
+                + (lastError != null ? lastError.getMessage() : last));
     }
 }
