@@ -66,9 +66,8 @@ public class HandleStripeEvent {
                 "outcome", result.outcome()).increment();
         if ("rejected".equals(result.outcome())) {
             LOG.error("Rejected Stripe event {} ({}): {}", event.id(), event.type(), result.reason());
-        } else if (!result.duplicate()) {
-            LOG.info("Stripe event {} ({}): {}{}", event.id(), event.type(), result.outcome(),
-                    result.reason() == null ? "" : " - " + result.reason());
+        } else if (!result.duplicate() && result.reason() != null) {
+            LOG.info("Stripe event {} ({}): {} - {}", event.id(), event.type(), result.outcome(), result.reason());
         }
         return result;
     }

@@ -19,7 +19,13 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
         if (event.getId() == null || event.getType() == null || event.getCreated() == null) {
             throw new IllegalArgumentException("event lacks id, type or created");
         }
-        JsonObject object = JsonParser.parseString(event.getDataObjectDeserializer().getRawJson()).getAsJsonObject();
+        JsonObject object;
+        try {
+            // stripe-java throws NullPointerException when data or data.object is absent.
+            object = JsonParser.parseString(event.getDataObjectDeserializer().getRawJson()).getAsJsonObject();
+        } catch (NullPointerException e) {
+            throw new IllegalArgumentException("event lacks a data object");
+        }
         return new StripeEvent(event.getId(), event.getType(), Instant.ofEpochSecond(event.getCreated()), object);
     }
 
@@ -50,6 +56,6 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
             return null;
         }
         JsonElement value = metadata.getAsJsonObject().get(key);
-        return value == null || value.isJsonNull() ? null : value.getAsString();
+        return value == null || !value.isJsonPrimitive() ? null : value.getAsString();
     }
 }

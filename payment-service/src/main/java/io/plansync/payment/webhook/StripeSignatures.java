@@ -31,9 +31,15 @@ public class StripeSignatures {
         }
         for (String secret : secrets) {
             try {
+                Webhook.Signature.verifyHeader(payload, signatureHeader, secret, toleranceSeconds);
+            } catch (SignatureVerificationException | RuntimeException e) {
+                // Not this secret, or a header stripe-java cannot even parse ("t=", "t=abc"): try the next secret.
+                continue;
+            }
+            try {
                 return Webhook.constructEvent(payload, signatureHeader, secret, toleranceSeconds);
             } catch (SignatureVerificationException e) {
-                // try the next secret
+                throw invalid(); // verified a moment ago; only the tolerance can have run out since
             } catch (RuntimeException e) {
                 // Signed by us but unreadable: still not an event we can act on.
                 throw new ProblemException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED, "Invalid event",
