@@ -26,6 +26,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final int port;
     private final Path log;
+    private List<String> jvmOptions = List.of("-XX:TieredStopAtLevel=1", "-Xmx256m");
     private Process process;
 
     private ServiceProcess(String name, Path jar, int port, Map<String, String> environment) {
@@ -45,10 +46,17 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, findJar(module), port, environment);
     }
 
+    /** JVM options; the default favours a fast start (tests), a benchmark wants the full JIT. */
+    public ServiceProcess withJvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
     public ServiceProcess start() {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xmx256m", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

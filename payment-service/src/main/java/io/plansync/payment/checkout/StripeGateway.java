@@ -24,7 +24,10 @@ public class StripeGateway {
     public String createCustomer(UUID userId) throws StripeException {
         Customer customer = stripe.v1().customers().create(
                 CustomerCreateParams.builder().putMetadata("userId", userId.toString()).build(),
-                RequestOptions.builder().setIdempotencyKey("plansync-customer-" + userId).build());
+                // One key per attempt: stripe-java's own retries reuse it, while a new attempt after a failure is not
+                // answered with Stripe's saved error for 24 hours. The per-user lock prevents a second customer.
+                RequestOptions.builder().setIdempotencyKey("plansync-customer-" + userId + "-" + UUID.randomUUID())
+                        .build());
         return customer.getId();
     }
 

@@ -3,13 +3,10 @@ package io.plansync.payment.webhook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
-import io.plansync.contracts.Plan;
-import io.plansync.contracts.PlanStatus;
 import io.plansync.payment.checkout.Payments;
 import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.plans.PlanPrice;
 import io.plansync.payment.userplan.PlanChangeRecorder;
-import io.plansync.payment.userplan.UserPlans;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +29,16 @@ public class HandleStripeEvent {
 
     private final StripeEvents events;
     private final Payments payments;
-    private final UserPlans userPlans;
     private final PlanChangeRecorder planChanges;
     private final PlanCatalog catalog;
     private final TransactionOperations<Connection> transactions;
     private final MeterRegistry metrics;
 
-    public HandleStripeEvent(StripeEvents events, Payments payments, UserPlans userPlans,
-                             PlanChangeRecorder planChanges, PlanCatalog catalog,
+    public HandleStripeEvent(StripeEvents events, Payments payments, PlanChangeRecorder planChanges, PlanCatalog catalog,
                              TransactionOperations<Connection> transactions, MeterRegistry metrics) {
         this.metrics = metrics;
         this.events = events;
         this.payments = payments;
-        this.userPlans = userPlans;
         this.planChanges = planChanges;
         this.catalog = catalog;
         this.transactions = transactions;
@@ -93,15 +87,10 @@ public class HandleStripeEvent {
                     userId) == 0) {
                 return Result.DUPLICATE;
             }
-            boolean refunded = payments.findByPaymentIntentId(paymentIntentId)
-                    .map(p -> "refunded".equals(p.status())).orElse(false);
-            if (refunded) {
-                return new Result("accepted", "payment already refunded: plan not granted", false);
-            }
-            payments.markSucceeded(paymentIntentId, userId, plan.get().id(), amount, currency);
-            boolean recorded = planChanges.record(userId, Plan.fromWire(plan.get().id()).orElseThrow(),
-                    PlanStatus.ACTIVE, paymentIntentId, event.id(), event.created());
-            return new Result("accepted", recorded ? null : "older than the user's current plan: not applied", false);
+            // A payment refunded before this (late) event stays refunded, and so grants nothing.
+            payments.markSucceeded(paymentIntentId, userId, plan.get().id(), amount, currency, event.created());
+            boolean changed = planChanges.paymentsChanged(userId, event.id(), event.created());
+            return new Result("accepted", changed ? null : "plan unchanged: a newer payment stands", false);
         });
     }
 
@@ -137,15 +126,9 @@ public class HandleStripeEvent {
                     userId) == 0) {
                 return Result.DUPLICATE;
             }
-            payments.markRefunded(paymentIntentId);
-            var current = userPlans.findForUpdate(userId).orElse(null);
-            if (current != null && current.paymentIntentId() != null
-                    && !current.paymentIntentId().equals(paymentIntentId) && !Plan.FREE.wire().equals(current.plan())) {
-                return new Result("accepted", "the current plan comes from another payment: plan unchanged", false);
-            }
-            boolean recorded = planChanges.record(userId, Plan.FREE, PlanStatus.ACTIVE, paymentIntentId, event.id(),
-                    event.created());
-            return new Result("accepted", recorded ? null : "older than the user's current plan: not applied", false);
+            payments.markRefunded(paymentIntentId, userId, amount, event.string("currency").orElse("usd"));
+            boolean changed = planChanges.paymentsChanged(userId, event.id(), event.created());
+            return new Result("accepted", changed ? null : "plan unchanged: another payment stands", false);
         });
     }
 

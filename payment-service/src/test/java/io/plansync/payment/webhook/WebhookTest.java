@@ -560,6 +560,32 @@ class WebhookTest implements TestPropertyProvider {
         assertThat(count("select count(*) from outbox where event_id = ?", paid)).isZero();
     }
 
+    @Test
+    void a_refund_of_an_earlier_payment_arriving_before_a_later_payment_leaves_the_later_plan() {
+        UUID user = UUID.randomUUID();
+        String proPayment = checkout(user, "pro");
+        String enterprisePayment = checkout(user, "enterprise");
+        String lateUpgrade = newEventId();
+        long t1 = now() - 120;
+        long t2 = now() - 90;
+        long t3 = now() - 60;
+
+        deliverSigned(StripeWebhooks.paymentIntentSucceeded(newEventId(), t1, proPayment, user.toString(), "pro",
+                2900, "usd"));
+        deliverSigned(StripeWebhooks.chargeRefunded(newEventId(), t3, proPayment, 2900, 2900));
+        deliverSigned(StripeWebhooks.paymentIntentSucceeded(lateUpgrade, t2, enterprisePayment, user.toString(),
+                "enterprise", 9900, "usd"));
+
+        assertThat(planOf(user)).contains("enterprise");
+        List<Map<String, Object>> syncs = query(
+                "select plan, event_id, source_event_at from outbox where user_id = ? order by id", user);
+        assertThat(syncs).extracting(row -> row.get("plan")).containsExactly("pro", "free", "enterprise");
+        // Sent later than the refund's change, so identity-service ends with enterprise in any delivery order.
+        assertThat(syncs.get(2)).containsEntry("event_id", lateUpgrade);
+        assertThat((java.time.Instant) syncs.get(2).get("source_event_at"))
+                .isAfter((java.time.Instant) syncs.get(1).get("source_event_at"));
+    }
+
     // --- failures and other events ------------------------------------------------------------------------------
 
     @Test
