@@ -29,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -40,7 +39,7 @@ import java.util.regex.Pattern;
  * (2) webhook ingest against a running payment-service (identity-service running too), (3) end-to-end sync latency
  * at a steady rate, (4) backlog drain after an identity outage, plus start-up time and peak memory of both services.
  * Prints one table. Options: --seconds N (per ingest/pgbench step, default 10), --clients 8,32,64, --rate 500,
- * --latency-seconds 20, --backlog 50000, --users 1000.
+ * --latency-seconds 20, --backlog 50000, --users 120000 (one per event sent).
  */
 public final class Benchmark {
     /** As in production: full JIT, a heap cap well under the 300 MB resident target. */
@@ -78,7 +77,7 @@ public final class Benchmark {
                 .mapToInt(Integer::parseInt).toArray();
         try {
             startSystem();
-            registerUsers(option("users", 1000));
+            createUsers(option("users", 120_000));
             for (int clients : clientCounts) {
                 double ceiling = pgbench(clients, seconds);
                 ingest(clients, seconds, ceiling);
@@ -136,28 +135,21 @@ public final class Benchmark {
         rows.put("payment-service start-up (process start to healthy)", ms(System.nanoTime() - started));
     }
 
-    private void registerUsers(int count) throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                ids.add(pool.submit(() -> {
-                    String body = "{\"email\":\"bench-" + n + "-" + UUID.randomUUID() + "@bench.test\","
-                            + "\"password\":\"bench password 123\"}";
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                    URI.create(identity.url() + "/auth/register"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(response.body());
-                    if (!id.find()) {
-                        throw new IllegalStateException("register failed: " + response.body());
-                    }
-                    return id.group(1);
-                }));
-            }
-            for (var id : ids) {
-                users.add(id.get());
+    /**
+     * Creates users straight in identity-service's database (fast set-up; registration is not what is measured).
+     * Every event the benchmark sends goes to a user of its own, so each one changes a plan and is synced.
+     */
+    private void createUsers(int count) throws SQLException {
+        try (Connection connection = identityDb.connect();
+             PreparedStatement insert = connection.prepareStatement(
+                     "insert into users (id, email, password_hash) select gen_random_uuid(), "
+                             + "'bench-' || g || '@bench.test', 'not-a-login' from generate_series(1, ?) g "
+                             + "returning id")) {
+            insert.setInt(1, count);
+            try (ResultSet ids = insert.executeQuery()) {
+                while (ids.next()) {
+                    users.add(ids.getString(1));
+                }
             }
         }
     }
@@ -336,8 +328,11 @@ public final class Benchmark {
 
     // --- sending ---
 
+    private final AtomicLong nextUser = new AtomicLong();
+
+    /** A user no event has been sent for yet (wraps around only if --users is too small for the run). */
     private String randomUser() {
-        return users.get(ThreadLocalRandom.current().nextInt(users.size()));
+        return users.get((int) (nextUser.getAndIncrement() % users.size()));
     }
 
     private int sendSucceeded(String user, long created, String eventId) {

@@ -3,7 +3,6 @@ package io.plansync.payment.userplan;
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanStatus;
 import io.plansync.payment.checkout.Payments;
-import io.plansync.payment.outbox.Outbox;
 import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 
@@ -23,12 +22,10 @@ import java.util.UUID;
 public class PlanChangeRecorder {
     private final UserPlans userPlans;
     private final Payments payments;
-    private final Outbox outbox;
 
-    public PlanChangeRecorder(UserPlans userPlans, Payments payments, Outbox outbox) {
+    public PlanChangeRecorder(UserPlans userPlans, Payments payments) {
         this.userPlans = userPlans;
         this.payments = payments;
-        this.outbox = outbox;
     }
 
     /** @return whether the user's plan changed (and so was queued for identity-service) */
@@ -45,8 +42,8 @@ public class PlanChangeRecorder {
             at = current.sourceEventAt().plus(1, ChronoUnit.MICROS);
         }
         String status = PlanStatus.ACTIVE.wire();
-        userPlans.set(userId, plan, status, standing == null ? null : standing.paymentIntentId(), eventId, at);
-        outbox.enqueue(userId, plan, status, eventId, at, CorrelationId.current().orElse(null));
+        userPlans.setAndEnqueue(userId, plan, status, standing == null ? null : standing.paymentIntentId(), eventId, at,
+                CorrelationId.current().orElse(null));
         return true;
     }
 }

@@ -18,13 +18,19 @@ public interface UserPlans extends GenericRepository<UserPlans.UserPlan, UUID> {
 
     Optional<UserPlan> findByUserId(UUID userId);
 
-    @Query("insert into user_plans (user_id, plan, status, payment_intent_id, source_event_id, source_event_at) "
-            + "values (:userId, :plan, :status, :paymentIntentId, :sourceEventId, :sourceEventAt) "
+    /**
+     * Records the user's plan and queues it for identity-service in one statement (one round trip on the webhook's
+     * hot path). @return the outbox row's id
+     */
+    @Query("with saved as (insert into user_plans (user_id, plan, status, payment_intent_id, source_event_id, "
+            + "source_event_at) values (:userId, :plan, :status, :paymentIntentId, :sourceEventId, :sourceEventAt) "
             + "on conflict (user_id) do update set plan = excluded.plan, status = excluded.status, "
             + "payment_intent_id = excluded.payment_intent_id, source_event_id = excluded.source_event_id, "
-            + "source_event_at = excluded.source_event_at, updated_at = now()")
-    void set(UUID userId, String plan, String status, @Nullable String paymentIntentId, String sourceEventId,
-             Instant sourceEventAt);
+            + "source_event_at = excluded.source_event_at, updated_at = now() returning user_id) "
+            + "insert into outbox (user_id, plan, status, event_id, source_event_at, correlation_id) "
+            + "select user_id, :plan, :status, :sourceEventId, :sourceEventAt, :correlationId from saved returning id")
+    long setAndEnqueue(UUID userId, String plan, String status, @Nullable String paymentIntentId,
+                       String sourceEventId, Instant sourceEventAt, @Nullable String correlationId);
 
     /** Serialises plan changes of one user (transaction-scoped), whatever events arrive at once. */
     @Query("select count(*) from (select pg_advisory_xact_lock(hashtextextended('plansync.user:' || :userId, 0))) l")
