@@ -46,7 +46,9 @@ public final class Benchmark {
     private static final List<String> SERVICE_JVM = List.of("-Xmx192m", "-XX:+UseSerialGC");
     private static final String SECRET = "whsec_bench_" + UUID.randomUUID().toString().replace("-", "");
     private final Map<String, String> options;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+    // HTTP/1.1 as Stripe sends webhooks (the JDK client would otherwise try an h2c upgrade on every connection).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Map<String, String> rows = new LinkedHashMap<>();
     private final List<String> users = new ArrayList<>();
@@ -78,13 +80,18 @@ public final class Benchmark {
         try {
             startSystem();
             createUsers(option("users", 120_000));
+            boolean relay = !"off".equals(options.get("relay"));
             for (int clients : clientCounts) {
                 double ceiling = pgbench(clients, seconds);
                 ingest(clients, seconds, ceiling);
-                awaitDrained(Duration.ofMinutes(5));
+                if (relay) {
+                    awaitDrained(Duration.ofMinutes(5));
+                }
             }
-            syncLatency(option("rate", 500), option("latency-seconds", 20));
-            backlogDrain(option("backlog", 50_000));
+            if (relay) {
+                syncLatency(option("rate", 500), option("latency-seconds", 20));
+                backlogDrain(option("backlog", 50_000));
+            }
             memory();
         } finally {
             if (payment != null) {
@@ -128,6 +135,8 @@ public final class Benchmark {
         env.put("IDENTITY_URL", identity.url());
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", options.getOrDefault("max-backoff", "2s"));
         env.put("PLANSYNC_RECONCILE_ENABLED", "false");
+        // --relay off: the webhook path alone, to tell its cost from the relay's and identity-service's.
+        env.put("PLANSYNC_OUTBOX_RELAY_ENABLED", Boolean.toString(!"off".equals(options.get("relay"))));
         env.put("LOG_LEVEL", "WARN");
         payment = ServiceProcess.of("payment-service", paymentPort, env).withJvmOptions(SERVICE_JVM);
         started = System.nanoTime();

@@ -38,6 +38,8 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private final OutboxMetrics metrics;
     private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
+    /** Only the relay thread reads and writes it. */
+    private boolean identityUnreachable;
     private Thread loop;
 
     public OutboxRelay(Outbox outbox, DeliverPlanChange deliver, TransactionOperations<Connection> transactions,
@@ -85,20 +87,55 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
             if (rows.isEmpty()) {
                 return 0;
             }
-            List<Future<DeliverPlanChange.Outcome>> outcomes = new ArrayList<>(rows.size());
-            for (Outbox.Row row : rows) {
-                outcomes.add(deliveries.submit(() -> {
-                    long started = System.nanoTime();
-                    DeliverPlanChange.Outcome outcome = deliver.attempt(row);
-                    metrics.delivery(outcome.kind(), System.nanoTime() - started);
-                    return outcome;
-                }));
-            }
+            List<DeliverPlanChange.Outcome> outcomes = deliverAll(rows);
             for (int i = 0; i < rows.size(); i++) {
-                record(rows.get(i), outcome(outcomes.get(i)));
+                record(rows.get(i), outcomes.get(i));
             }
             return rows.size();
         });
+    }
+
+    /**
+     * Delivers the rows in parallel. After a round in which identity-service could not be reached at all, one row
+     * goes first as a probe: if it still cannot, the others wait out the same backoff without being sent (no token
+     * signed, no connection tried), so an outage costs a probe per round instead of a batch.
+     */
+    private List<DeliverPlanChange.Outcome> deliverAll(List<Outbox.Row> rows) {
+        List<DeliverPlanChange.Outcome> outcomes = new ArrayList<>(rows.size());
+        int from = 0;
+        if (identityUnreachable) {
+            DeliverPlanChange.Outcome probe = timed(rows.getFirst());
+            outcomes.add(probe);
+            from = 1;
+            if (isUnreachable(probe)) {
+                var notSent = new DeliverPlanChange.Outcome(DeliverPlanChange.Outcome.Kind.RETRY, null,
+                        probe.reason() + " (not sent: the probe found identity unreachable)");
+                for (int i = 1; i < rows.size(); i++) {
+                    outcomes.add(notSent);
+                }
+                return outcomes;
+            }
+        }
+        List<Future<DeliverPlanChange.Outcome>> pending = new ArrayList<>(rows.size());
+        for (Outbox.Row row : rows.subList(from, rows.size())) {
+            pending.add(deliveries.submit(() -> timed(row)));
+        }
+        for (Future<DeliverPlanChange.Outcome> future : pending) {
+            outcomes.add(outcome(future));
+        }
+        identityUnreachable = outcomes.stream().allMatch(OutboxRelay::isUnreachable);
+        return outcomes;
+    }
+
+    private DeliverPlanChange.Outcome timed(Outbox.Row row) {
+        long started = System.nanoTime();
+        DeliverPlanChange.Outcome outcome = deliver.attempt(row);
+        metrics.delivery(outcome.kind(), System.nanoTime() - started);
+        return outcome;
+    }
+
+    private static boolean isUnreachable(DeliverPlanChange.Outcome outcome) {
+        return outcome.kind() == DeliverPlanChange.Outcome.Kind.RETRY && outcome.httpStatus() == null;
     }
 
     private void record(Outbox.Row row, DeliverPlanChange.Outcome outcome) {

@@ -115,6 +115,29 @@ class PlanSyncTest implements TestPropertyProvider {
     }
 
     @Test
+    void during_an_outage_one_probe_per_round_is_sent_and_the_rest_wait_then_all_arrive() throws SQLException {
+        List<UUID> users = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            users.add(identity.register("outage-" + i + "-" + UUID.randomUUID() + "@example.com"));
+        }
+        identity.stop();
+        try {
+            long created = Instant.now().getEpochSecond();
+            for (UUID user : users) {
+                paid("evt_outage_" + UUID.randomUUID(), user, "pro", created);
+            }
+            Eventually.await("rows held back by the probe", Duration.ofSeconds(15),
+                    () -> query("select count(*) from outbox_attempts where error like '%not sent%'"), n -> n > 0);
+        } finally {
+            identity.start();
+        }
+        adminToken = identity.login(RunningIdentity.ADMIN_EMAIL, RunningIdentity.ADMIN_PASSWORD);
+        for (UUID user : users) {
+            Eventually.await("identity to hold pro", Duration.ofSeconds(20), () -> planAtIdentity(user), "pro"::equals);
+        }
+    }
+
+    @Test
     void a_user_identity_does_not_know_goes_dead_at_once_with_the_reason() {
         UUID stranger = UUID.randomUUID();
         String eventId = "evt_" + UUID.randomUUID();
