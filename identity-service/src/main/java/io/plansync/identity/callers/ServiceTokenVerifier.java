@@ -3,28 +3,24 @@ package io.plansync.identity.callers;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.micronaut.core.annotation.Nullable;
 import io.plansync.contracts.ServiceTokens;
+import io.plansync.support.tokens.RemoteJwks;
+import io.plansync.support.tokens.TokenChecks;
 import io.plansync.support.tokens.TokenRejected;
 import jakarta.inject.Singleton;
 
-import java.net.MalformedURLException;
-import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,21 +84,15 @@ public class ServiceTokenVerifier {
         try {
             claims = client.processor.process(jwt, null);
         } catch (BadJOSEException e) {
-            throw new TokenRejected(e.getMessage() != null && e.getMessage().contains("expired") ? "expired" : "invalid");
+            throw new TokenRejected(TokenChecks.reason(e));
         } catch (com.nimbusds.jose.JOSEException e) {
             throw TokenRejected.keysUnavailable();
         }
-        Instant issuedAt = claims.getIssueTime().toInstant();
+        TokenChecks.checkIssuedAtAndLifetime(claims, ServiceTokens.MAX_LIFETIME_SECONDS, clock);
         Instant expiresAt = claims.getExpirationTime().toInstant();
-        if (issuedAt.isAfter(clock.instant().plusSeconds(ServiceTokens.CLOCK_SKEW_SECONDS))) {
-            throw new TokenRejected("issued in the future");
-        }
-        if (expiresAt.getEpochSecond() - issuedAt.getEpochSecond() > ServiceTokens.MAX_LIFETIME_SECONDS) {
-            throw new TokenRejected("lifetime too long");
-        }
         Set<String> scopes = scopes(claims);
         // Last, so that refused tokens do not fill the replay store.
-        if (replays.remember(issuer, claims.getJWTID(), expiresAt.plusSeconds(ServiceTokens.CLOCK_SKEW_SECONDS)) == 0) {
+        if (replays.remember(issuer, claims.getJWTID(), expiresAt.plusSeconds(TokenChecks.SKEW_SECONDS)) == 0) {
             throw new TokenRejected("replayed jti");
         }
         return new VerifiedServiceToken(client.properties.clientId(), scopes,
@@ -126,31 +116,17 @@ public class ServiceTokenVerifier {
     private static DefaultJWTProcessor<SecurityContext> processorFor(ServiceClientProperties client, Clock clock) {
         JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.create(URI.create(client.jwksUrl()).toURL(),
-                            new DefaultResourceRetriever(2_000, 2_000, 64 * 1024))
-                    .cache(true)
-                    // An unknown kid triggers a refresh, but at most once per interval.
-                    .rateLimited(client.jwksRefreshMinInterval().toMillis())
-                    .retrying(true)
-                    .build();
-        } catch (MalformedURLException | IllegalArgumentException e) {
+            keys = RemoteJwks.of(client.jwksUrl(), client.jwksRefreshMinInterval());
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("identity.service-clients." + client.name() + ".jwks-url is not a URL");
         }
         var processor = new DefaultJWTProcessor<SecurityContext>();
         // A user access token (typ at+jwt) is never a service token.
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, keys));
-        var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(
-                java.util.Collections.singleton(ServiceTokens.AUDIENCE_IDENTITY),
+        processor.setJWTClaimsSetVerifier(TokenChecks.claimsVerifier(ServiceTokens.AUDIENCE_IDENTITY,
                 new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).build(),
-                new java.util.HashSet<>(Set.of("iat", "exp", "jti")), null) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant());
-            }
-        };
-        verifier.setMaxClockSkew((int) ServiceTokens.CLOCK_SKEW_SECONDS);
-        processor.setJWTClaimsSetVerifier(verifier);
+                Set.of("iat", "exp", "jti"), clock));
         return processor;
     }
 

@@ -1,9 +1,7 @@
 package io.plansync.payment.auth;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.async.publisher.Publishers;
@@ -13,6 +11,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.AuthenticationFetcher;
 import io.plansync.support.auth.AuthFailure;
 import io.plansync.support.auth.BearerToken;
+import io.plansync.support.tokens.RemoteJwks;
 import io.plansync.support.tokens.TokenRejected;
 import io.plansync.support.tokens.UserTokenVerifier;
 import jakarta.inject.Named;
@@ -20,9 +19,8 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.MalformedURLException;
-import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,13 +45,8 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
         this.metrics = metrics;
         JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.create(URI.create(identity.effectiveJwksUrl()).toURL(),
-                            new DefaultResourceRetriever(2_000, 2_000, 64 * 1024))
-                    .cache(true)
-                    .rateLimited(5_000)
-                    .retrying(true)
-                    .build();
-        } catch (MalformedURLException | IllegalArgumentException e) {
+            keys = RemoteJwks.of(identity.effectiveJwksUrl(), Duration.ofSeconds(5));
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("IDENTITY_JWKS_URL / IDENTITY_URL is not a valid URL");
         }
         this.verifier = new UserTokenVerifier(keys, identity.issuer(), identity.audience(), Clock.systemUTC());

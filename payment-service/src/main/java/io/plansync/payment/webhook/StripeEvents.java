@@ -9,7 +9,6 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Every Stripe event received, once. */
@@ -22,8 +21,6 @@ public interface StripeEvents extends GenericRepository<StripeEvents.StoredEvent
             + "on conflict (event_id) do nothing")
     int insertIfNew(String eventId, String type, Instant eventCreatedAt, String outcome, @Nullable String reason,
                     @Nullable String paymentIntentId, @Nullable UUID userId);
-
-    Optional<StoredEvent> findByEventId(String eventId);
 
     @MappedEntity("stripe_events")
     record StoredEvent(@Id String eventId, String type, Instant eventCreatedAt, String outcome,

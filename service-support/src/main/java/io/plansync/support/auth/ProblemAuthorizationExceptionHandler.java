@@ -12,6 +12,7 @@ import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
+import io.plansync.support.problem.ProblemExceptionHandler;
 import jakarta.inject.Singleton;
 
 /**
@@ -25,12 +26,7 @@ public class ProblemAuthorizationExceptionHandler implements ExceptionHandler<Au
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, AuthorizationException exception) {
-        ProblemException problem = exception.isForbidden() ? forbidden() : unauthenticated(request);
-        var response = HttpResponse.<Problem>status(problem.status())
-                .contentType(Problem.MEDIA_TYPE)
-                .body(problem.toProblem());
-        problem.headers().forEach(response::header);
-        return response;
+        return ProblemExceptionHandler.response(exception.isForbidden() ? forbidden() : unauthenticated(request));
     }
 
     /** 401 for missing or refused credentials; 503 when the keys to check them could not be fetched. */

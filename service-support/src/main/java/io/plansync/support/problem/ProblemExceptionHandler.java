@@ -14,6 +14,11 @@ public class ProblemExceptionHandler implements ExceptionHandler<ProblemExceptio
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, ProblemException exception) {
+        return response(exception);
+    }
+
+    /** The problem+json response for a refusal, its headers included. */
+    public static HttpResponse<Problem> response(ProblemException exception) {
         MutableHttpResponse<Problem> response = HttpResponse.<Problem>status(exception.status())
                 .contentType(Problem.MEDIA_TYPE)
                 .body(exception.toProblem());

@@ -9,14 +9,12 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.plansync.contracts.UserTokens;
 
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,16 +33,8 @@ public final class UserTokenVerifier {
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType(UserTokens.TYPE)));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, keys));
-        var claims = new DefaultJWTClaimsVerifier<>(Collections.singleton(audience),
-                new JWTClaimsSet.Builder().issuer(issuer).build(),
-                new HashSet<>(Set.of("sub", "iat", "exp", "jti")), null) {
-            @Override
-            protected java.util.Date currentTime() {
-                return java.util.Date.from(clock.instant());
-            }
-        };
-        claims.setMaxClockSkew((int) Skew.SECONDS);
-        processor.setJWTClaimsSetVerifier(claims);
+        processor.setJWTClaimsSetVerifier(TokenChecks.claimsVerifier(audience,
+                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "iat", "exp", "jti"), clock));
     }
 
     public VerifiedUserToken verify(String token) throws TokenRejected {
@@ -61,17 +51,13 @@ public final class UserTokenVerifier {
         try {
             claims = processor.process(jwt, null);
         } catch (BadJOSEException e) {
-            throw new TokenRejected(Reasons.classify(e));
+            throw new TokenRejected(TokenChecks.reason(e));
         } catch (com.nimbusds.jose.JOSEException e) {
             throw TokenRejected.keysUnavailable();
         }
-        Instant issuedAt = claims.getIssueTime().toInstant();
-        Instant expiresAt = claims.getExpirationTime().toInstant();
-        Skew.checkIssuedAt(issuedAt, clock);
-        if (expiresAt.getEpochSecond() - issuedAt.getEpochSecond() > UserTokens.MAX_LIFETIME_SECONDS) {
-            throw new TokenRejected("lifetime");
-        }
-        return new VerifiedUserToken(claims.getSubject(), roles(claims), claims.getJWTID(), expiresAt);
+        TokenChecks.checkIssuedAtAndLifetime(claims, UserTokens.MAX_LIFETIME_SECONDS, clock);
+        return new VerifiedUserToken(claims.getSubject(), roles(claims), claims.getJWTID(),
+                claims.getExpirationTime().toInstant());
     }
 
     private static Set<String> roles(JWTClaimsSet claims) throws TokenRejected {
