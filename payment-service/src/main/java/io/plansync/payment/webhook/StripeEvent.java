@@ -15,6 +15,29 @@ import java.util.Optional;
  */
 public record StripeEvent(String id, String type, Instant created, JsonObject object) {
 
+    /**
+     * Reads an event from a webhook body whose signature was verified, without building stripe-java's whole
+     * {@code Event} model (the webhook path is hot).
+     *
+     * @throws IllegalArgumentException if it is not an event with an id, a type, a created time and a data object
+     */
+    public static StripeEvent parse(String payload) {
+        try {
+            JsonObject root = JsonParser.parseString(payload).getAsJsonObject();
+            JsonObject object = root.getAsJsonObject("data").getAsJsonObject("object");
+            String id = root.get("id").getAsString();
+            String type = root.get("type").getAsString();
+            long created = root.get("created").getAsLong();
+            if (object == null) {
+                throw new IllegalArgumentException("event lacks a data object");
+            }
+            return new StripeEvent(id, type, Instant.ofEpochSecond(created), object);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a Stripe event with id, type, created and data.object");
+        }
+    }
+
+    /** An event as stripe-java returns it from the API (the reconciliation's event list). */
     public static StripeEvent from(Event event) {
         if (event.getId() == null || event.getType() == null || event.getCreated() == null) {
             throw new IllegalArgumentException("event lacks id, type or created");

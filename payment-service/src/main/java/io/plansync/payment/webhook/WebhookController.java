@@ -40,7 +40,8 @@ public class WebhookController {
         String payload = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         StripeEvent event;
         try {
-            event = StripeEvent.from(signatures.verify(payload, signature));
+            signatures.verify(payload, signature);
+            event = StripeEvent.parse(payload);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED, "Invalid event",
                     "The event has no readable id, type, created time or data object.");
