@@ -4,12 +4,18 @@ import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,17 +45,22 @@ import java.util.regex.Pattern;
  * (2) webhook ingest against a running payment-service (identity-service running too), (3) end-to-end sync latency
  * at a steady rate, (4) backlog drain after an identity outage, plus start-up time and peak memory of both services.
  * Prints one table. Options: --seconds N (per ingest/pgbench step, default 10), --clients 8,32,64, --rate 500,
- * --latency-seconds 20, --backlog 50000, --users 120000 (one per event sent).
+ * --latency-seconds 20, --backlog 50000, --users 120000 (one per event sent), --warmup 45 (seconds at 32 clients, not measured),
+ * --relay off (the webhook path alone), --aot off (no AOT cache run).
  */
 public final class Benchmark {
     /** As in production: full JIT, a heap cap well under the 300 MB resident target. */
     private static final List<String> SERVICE_JVM = List.of("-Xmx192m", "-XX:+UseSerialGC");
     private static final String SECRET = "whsec_bench_" + UUID.randomUUID().toString().replace("-", "");
     private final Map<String, String> options;
-    // HTTP/1.1 as Stripe sends webhooks (the JDK client would otherwise try an h2c upgrade on every connection).
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    // HTTP/1.1 with keep-alive, as Stripe sends webhooks; no automatic retries, so every failure counts as an error.
+    private final CloseableHttpClient http = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(512).setMaxConnPerRoute(512)
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(5)).setSocketTimeout(Timeout.ofSeconds(30)).build())
+                    .build())
+            .disableAutomaticRetries().build();
     private final Map<String, String> rows = new LinkedHashMap<>();
     private final List<String> users = new ArrayList<>();
     private ServiceProcess identity;
@@ -81,9 +92,14 @@ public final class Benchmark {
             startSystem();
             createUsers(option("users", 120_000));
             boolean relay = !"off".equals(options.get("relay"));
+            // JIT warm-up, not measured: a long-running service is compiled by the time a burst comes.
+            ingest(32, option("warmup", 45), 0, false);
+            if (relay) {
+                awaitDrained(Duration.ofMinutes(5));
+            }
             for (int clients : clientCounts) {
                 double ceiling = pgbench(clients, seconds);
-                ingest(clients, seconds, ceiling);
+                ingest(clients, seconds, ceiling, true);
                 if (relay) {
                     awaitDrained(Duration.ofMinutes(5));
                 }
@@ -94,11 +110,12 @@ public final class Benchmark {
             }
             memory();
         } finally {
+            // Graceful stops, so that a profiler attached with --payment-jvm writes its output.
             if (payment != null) {
-                payment.kill();
+                payment.stop();
             }
             if (identity != null) {
-                identity.kill();
+                identity.stop();
             }
         }
         print();
@@ -106,7 +123,7 @@ public final class Benchmark {
 
     // --- the system ---
 
-    private void startSystem() {
+    private void startSystem() throws IOException {
         identityDb = TestDatabases.fresh("bench_identity");
         paymentDb = TestDatabases.fresh("bench_payments");
         int identityPort = ServiceProcess.freePort();
@@ -119,10 +136,8 @@ public final class Benchmark {
                 "IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
                 "http://127.0.0.1:" + paymentPort + "/.well-known/jwks.json",
                 "IDENTITY_ARGON2_MEMORY_KIB", "1024", "IDENTITY_ARGON2_ITERATIONS", "1",
-                "LOG_LEVEL", "WARN")).withJvmOptions(SERVICE_JVM);
-        long started = System.nanoTime();
-        identity.start();
-        rows.put("identity-service start-up (process start to healthy)", ms(System.nanoTime() - started));
+                "LOG_LEVEL", "WARN"));
+        startMeasured(identity, "identity-service");
         Map<String, String> env = new HashMap<>();
         env.put("PAYMENT_PORT", Integer.toString(paymentPort));
         env.put("DATASOURCES_DEFAULT_URL", paymentDb.url());
@@ -138,10 +153,45 @@ public final class Benchmark {
         // --relay off: the webhook path alone, to tell its cost from the relay's and identity-service's.
         env.put("PLANSYNC_OUTBOX_RELAY_ENABLED", Boolean.toString(!"off".equals(options.get("relay"))));
         env.put("LOG_LEVEL", "WARN");
-        payment = ServiceProcess.of("payment-service", paymentPort, env).withJvmOptions(SERVICE_JVM);
+        payment = ServiceProcess.of("payment-service", paymentPort, env);
+        startMeasured(payment, "payment-service");
+    }
+
+    /**
+     * Starts a service twice: once plain, recording a JDK AOT cache (JEP 483/514: classes loaded and linked, method
+     * profiles) when it stops, then with that cache, as a deployment that builds the cache in its pipeline would.
+     * Both times are process start to healthy; --aot off measures the plain start only.
+     */
+    private void startMeasured(ServiceProcess service, String name) throws IOException {
+        Path cache = Path.of("bench/target/aot", name + ".aot").toAbsolutePath();
+        boolean aot = !"off".equals(options.get("aot"));
+        List<String> jvm = new ArrayList<>(jvmOptions(name.replace("-service", "")));
+        if (aot) {
+            Files.createDirectories(cache.getParent());
+            Files.deleteIfExists(cache);
+            jvm.add("-XX:AOTCacheOutput=" + cache);
+        }
+        long started = System.nanoTime();
+        service.withJvmOptions(jvm).start();
+        rows.put(name + " start-up, no AOT cache (process start to healthy)", ms(System.nanoTime() - started));
+        if (!aot) {
+            return;
+        }
+        service.stop(); // the JVM writes the cache as it exits
+        jvm.set(jvm.size() - 1, "-XX:AOTCache=" + cache);
         started = System.nanoTime();
-        payment.start();
-        rows.put("payment-service start-up (process start to healthy)", ms(System.nanoTime() - started));
+        service.withJvmOptions(jvm).start();
+        rows.put(name + " start-up with its AOT cache", ms(System.nanoTime() - started));
+    }
+
+    /** The services' JVM options, plus any given for profiling (--payment-jvm "-agentpath:..."). */
+    private List<String> jvmOptions(String service) {
+        List<String> jvm = new ArrayList<>(SERVICE_JVM);
+        String extra = options.get(service + "-jvm");
+        if (extra != null) {
+            jvm.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        return jvm;
     }
 
     /**
@@ -185,6 +235,7 @@ public final class Benchmark {
                 Integer.toString(Math.min(clients, 4)), "-T", Integer.toString(seconds)));
         command.addAll(connection);
         command.add(database);
+        CpuUse cpu = CpuUse.start(payment.pid(), identity.pid());
         String output = exec(command, env);
         Matcher tps = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)").matcher(output);
         if (!tps.find()) {
@@ -192,6 +243,8 @@ public final class Benchmark {
         }
         double ceiling = Double.parseDouble(tps.group(1));
         rows.put("pgbench ceiling, " + clients + " clients (tx/s)", String.format(Locale.ROOT, "%.0f", ceiling));
+        rows.put("pgbench ceiling, " + clients + " clients: machine CPU ms per transaction",
+                cpu.perEvent(Math.round(ceiling * seconds)).split(" / ")[4]);
         return ceiling;
     }
 
@@ -208,9 +261,11 @@ public final class Benchmark {
 
     // --- 2. webhook ingest ---
 
-    private void ingest(int clients, int seconds, double ceiling) throws Exception {
+    private void ingest(int clients, int seconds, double ceiling, boolean report) throws Exception {
         Latencies latencies = new Latencies();
         AtomicLong errors = new AtomicLong();
+        CpuUse cpu = CpuUse.start(payment.pid(), identity.pid());
+        Instant phaseStart = Instant.now();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
@@ -228,11 +283,20 @@ public final class Benchmark {
             }
         }
         double rate = latencies.count() / (double) seconds;
+        if (!report) {
+            return;
+        }
         rows.put("webhook ingest, " + clients + " clients (accepted/s)", String.format(Locale.ROOT, "%.0f", rate));
         rows.put("webhook ingest, " + clients + " clients: share of pgbench ceiling",
                 String.format(Locale.ROOT, "%.0f%%", 100 * rate / ceiling));
         rows.put("webhook ingest, " + clients + " clients: p50 / p95 / p99 latency",
                 latencies.percentiles() + "; errors " + errors.get());
+        rows.put("webhook ingest, " + clients + " clients: CPU ms per event (payment / identity / postgres / load / machine)",
+                cpu.perEvent(latencies.count()));
+        if (!"off".equals(options.get("relay"))) {
+            awaitDrained(Duration.ofMinutes(5));
+            rows.put("webhook ingest, " + clients + " clients: plans per relay request", relayBatchSize(phaseStart));
+        }
     }
 
     // --- 3. end-to-end sync latency ---
@@ -241,6 +305,7 @@ public final class Benchmark {
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        Instant phaseStart = Instant.now();
         long start = System.nanoTime();
         int total = rate * seconds;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -261,6 +326,7 @@ public final class Benchmark {
             }
         }
         awaitDrained(Duration.ofMinutes(5));
+        rows.put("sync latency at " + rate + " events/s: plans per relay request", relayBatchSize(phaseStart));
         Latencies latencies = new Latencies();
         try (Connection connection = identityDb.connect();
              PreparedStatement select = connection.prepareStatement(
@@ -300,6 +366,24 @@ public final class Benchmark {
         rows.put("backlog drain: " + events + " plans after an identity outage",
                 String.format(Locale.ROOT, "%.1f s = %.0f plans/s%s", secondsTaken, events / secondsTaken,
                         waiting == 0 ? "" : " (" + waiting + " still waiting)"));
+    }
+
+    /**
+     * Mean rows per delivered relay round since a time: a round records its rows' attempts in one transaction, so
+     * they share attempted_at (the transaction's start).
+     */
+    private String relayBatchSize(Instant since) throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             PreparedStatement select = connection.prepareStatement("select count(*), count(distinct attempted_at) "
+                     + "from outbox_attempts where outcome = 'delivered' and attempted_at >= ?")) {
+            select.setTimestamp(1, java.sql.Timestamp.from(since));
+            try (ResultSet counts = select.executeQuery()) {
+                counts.next();
+                long rounds = counts.getLong(2);
+                return rounds == 0 ? "none" : String.format(Locale.ROOT, "%.1f (%d rounds)",
+                        counts.getLong(1) / (double) rounds, rounds);
+            }
+        }
     }
 
     /** Waits until no outbox row is pending or retrying. @return how many still are at the deadline */
@@ -348,17 +432,15 @@ public final class Benchmark {
         String id = eventId == null ? "evt_bench_" + UUID.randomUUID() : eventId;
         String payload = StripeWebhooks.paymentIntentSucceeded(id, created, "pi_" + UUID.randomUUID(), user, "pro",
                 2900, "usd");
+        HttpPost post = new HttpPost(payment.url() + "/webhook");
+        post.setHeader("Stripe-Signature", StripeWebhooks.sign(payload, SECRET));
+        post.setEntity(new StringEntity(payload, ContentType.APPLICATION_JSON));
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(payment.url() + "/webhook"))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .header("Stripe-Signature", StripeWebhooks.sign(payload, SECRET))
-                            .POST(HttpRequest.BodyPublishers.ofString(payload)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.execute(post, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
         } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return -1;
         }
     }
@@ -374,6 +456,54 @@ public final class Benchmark {
 
     private static String ms(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
+    }
+
+    /**
+     * CPU time (user + system, from /proc) spent by payment-service, identity-service, all PostgreSQL processes and
+     * the load generator during one phase: where the two cores go.
+     */
+    private record CpuUse(long paymentPid, long identityPid, long[] before) {
+        static CpuUse start(long paymentPid, long identityPid) throws IOException {
+            return new CpuUse(paymentPid, identityPid, read(paymentPid, identityPid));
+        }
+
+        String perEvent(long events) throws IOException {
+            long[] after = read(paymentPid, identityPid);
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < after.length; i++) {
+                // /proc counts clock ticks of 10 ms.
+                parts.add(String.format(Locale.ROOT, "%.2f", events == 0 ? 0 : (after[i] - before[i]) * 10.0 / events));
+            }
+            return String.join(" / ", parts);
+        }
+
+        private static long[] read(long paymentPid, long identityPid) throws IOException {
+            long postgres = 0;
+            try (var processes = Files.list(Path.of("/proc"))) {
+                for (Path dir : processes.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList()) {
+                    try {
+                        if (Files.readString(dir.resolve("comm")).trim().equals("postgres")) {
+                            postgres += ticks(dir);
+                        }
+                    } catch (IOException gone) {
+                        // A process that ended between listing and reading.
+                    }
+                }
+            }
+            String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().split("\\s+");
+            long busy = 0;
+            for (int field : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+                busy += Long.parseLong(machine[field]);
+            }
+            return new long[] {ticks(Path.of("/proc/" + paymentPid)), ticks(Path.of("/proc/" + identityPid)), postgres,
+                    ticks(Path.of("/proc/self")), busy};
+        }
+
+        private static long ticks(Path process) throws IOException {
+            String stat = Files.readString(process.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
     }
 
     /** Latency samples and their percentiles. */

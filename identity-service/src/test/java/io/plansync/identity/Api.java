@@ -7,6 +7,7 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.ServiceTokens;
 
 import java.util.Map;
@@ -98,6 +99,23 @@ public final class Api {
             request.bearerAuth(bearerToken);
         }
         return request;
+    }
+
+    /** POST /admin/plan-changes with a JSON body (a map, or a raw string sent as is) and optional bearer token. */
+    public Reply postPlanChanges(Object body, String bearerToken) {
+        MutableHttpRequest<?> request = HttpRequest.POST(PlanChangeBatch.PATH, body)
+                .contentType(MediaType.APPLICATION_JSON);
+        if (bearerToken != null) {
+            request.bearerAuth(bearerToken);
+        }
+        return send(request);
+    }
+
+    /** POST /admin/plan-changes with a service token, sending X-Service as payment-service does. */
+    public Reply postPlanChangesAsService(Object body, String serviceToken) {
+        return send(HttpRequest.POST(PlanChangeBatch.PATH, body).contentType(MediaType.APPLICATION_JSON)
+                .bearerAuth(serviceToken)
+                .header(ServiceTokens.HEADER_SERVICE, ServiceTokens.CLIENT_PAYMENT_SERVICE));
     }
 
     /** A well-formed plan change. */

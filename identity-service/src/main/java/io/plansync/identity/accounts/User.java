@@ -26,6 +26,11 @@ public record User(@Id UUID id,
         return Arrays.stream(roles.trim().split("\\s+")).filter(r -> !r.isEmpty()).toList();
     }
 
+    /** This user as {@link UserRepository#updatePlan} leaves it ({@code updatedAt} aside). */
+    public User withPlan(String newPlan, String newStatus, Instant newPlanChangedAt) {
+        return new User(id, email, passwordHash, roles, newPlan, newStatus, newPlanChangedAt, createdAt, updatedAt);
+    }
+
     public UserView view() {
         return new UserView(id.toString(), email, plan, status, updatedAt.toString());
     }

@@ -6,6 +6,8 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,6 +27,13 @@ public interface UserRepository extends CrudRepository<User, UUID> {
 
     @Query("select * from users where id = :id for update")
     Optional<User> findByIdForUpdate(UUID id);
+
+    /**
+     * Locks these users in id order (PostgreSQL locks each row as the sorted scan returns it), so transactions
+     * locking several users this way never deadlock on each other.
+     */
+    @Query("select * from users where id in (:ids) order by id for update")
+    List<User> findAllByIdForUpdate(Collection<UUID> ids);
 
     @Query("update users set plan = :plan, status = :status, plan_changed_at = :planChangedAt, updated_at = now() "
             + "where id = :id")

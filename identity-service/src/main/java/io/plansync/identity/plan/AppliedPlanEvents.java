@@ -14,9 +14,19 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface AppliedPlanEvents extends GenericRepository<AppliedPlanEvents.Row, String> {
 
-    /** @return 1 if the event is new, 0 if it was applied before */
-    @Query("insert into applied_plan_events (event_id, user_id) values (:eventId, :userId) on conflict do nothing")
-    int remember(String eventId, UUID userId);
+    /**
+     * Remembers the event and, only if it is new, sets the user's plan: one round trip per change, which matters
+     * for batches. A concurrent transaction inserting the same id makes this wait for its outcome. It ends in a
+     * select because Micronaut Data runs any statement with INSERT ... RETURNING as a query.
+     *
+     * @return 1 if the event was new and the plan is set, 0 if the event was applied before
+     */
+    @Query("with remembered as (insert into applied_plan_events (event_id, user_id) values (:eventId, :userId) "
+            + "on conflict do nothing returning event_id), "
+            + "updated as (update users set plan = :plan, status = :status, plan_changed_at = :planChangedAt, "
+            + "updated_at = now() where id = :userId and exists (select 1 from remembered) returning id) "
+            + "select count(*)::int from updated")
+    int updatePlanIfNew(String eventId, UUID userId, String plan, String status, Instant planChangedAt);
 
     @MappedEntity("applied_plan_events")
     record Row(@Id String eventId, UUID userId, Instant appliedAt) {

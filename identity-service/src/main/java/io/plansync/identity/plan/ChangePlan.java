@@ -1,21 +1,15 @@
 package io.plansync.identity.plan;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.plansync.contracts.PlanChangeRequest;
 import io.plansync.contracts.PlanChangeResponse;
-import io.plansync.contracts.ProblemCodes;
-import io.plansync.contracts.Scopes;
 import io.plansync.identity.accounts.User;
 import io.plansync.identity.accounts.UserIds;
-import io.plansync.identity.accounts.UserRepository;
 import io.plansync.identity.callers.Caller;
-import io.plansync.identity.callers.CallerAccess;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,19 +21,14 @@ import java.util.UUID;
  */
 @Singleton
 public class ChangePlan {
-    private final UserRepository users;
-    private final AppliedPlanEvents appliedEvents;
+    private final PlanChangeRules rules;
     private final PlanChangeAudit audit;
     private final TransactionOperations<Connection> transactions;
-    private final JsonMapper json;
 
-    public ChangePlan(UserRepository users, AppliedPlanEvents appliedEvents, PlanChangeAudit audit,
-                      TransactionOperations<Connection> transactions, JsonMapper json) {
-        this.users = users;
-        this.appliedEvents = appliedEvents;
+    public ChangePlan(PlanChangeRules rules, PlanChangeAudit audit, TransactionOperations<Connection> transactions) {
+        this.rules = rules;
         this.audit = audit;
         this.transactions = transactions;
-        this.json = json;
     }
 
     /**
@@ -48,96 +37,42 @@ public class ChangePlan {
      */
     public PlanChangeResponse attempt(@Nullable Caller caller, ProblemException unauthorized, String userId,
                                       @Nullable String body) {
-        PlanChange.Parsed parsed = PlanChange.parse(read(body));
-        Trail trail = new Trail(caller, userId, parsed.request(),
-                parsed.change() == null ? null : parsed.change().timestamp());
-        if (caller == null) {
-            throw refuse(trail, unauthorized);
+        PlanChange.Parsed parsed = PlanChange.parse(rules.read(body, PlanChangeRequest.class));
+        PlanChangeAttempt attempt = PlanChangeAttempt.of(caller, userId, parsed);
+        ProblemException refusal = PlanChangeRules.refusal(caller, unauthorized);
+        if (refusal == null && parsed.change() == null) {
+            refusal = ProblemException.validation(parsed.errors());
         }
-        ProblemException forbidden = CallerAccess.refusal(caller.access(Scopes.USERS_PLAN_WRITE));
-        if (forbidden != null) {
-            throw refuse(trail, forbidden);
-        }
-        if (parsed.change() == null) {
-            throw refuse(trail, ProblemException.validation(parsed.errors()));
+        if (refusal != null) {
+            throw refuse(attempt, refusal);
         }
         PlanChange change = parsed.change();
         Optional<UUID> id = UserIds.parse(userId);
         if (id.isEmpty()) {
-            throw refuse(trail, UserIds.notFound());
+            throw refuse(attempt, UserIds.notFound());
         }
-        Result result = transactions.executeWrite(status -> apply(id.get(), change, trail));
-        if (result == Result.NOT_FOUND) {
+        Optional<PlanChangeRules.Outcome> outcome = transactions.executeWrite(status -> apply(id.get(), change, attempt));
+        if (outcome.isEmpty()) {
             throw UserIds.notFound();
         }
         return new PlanChangeResponse(true, userId, change.plan().wire(), change.status().wire(), change.updatedBy(),
-                change.timestamp().toString(), result == Result.APPLIED);
+                change.timestamp().toString(), outcome.get().applied());
     }
 
-    private Result apply(UUID id, PlanChange change, Trail trail) {
-        User user = users.findByIdForUpdate(id).orElse(null);
+    /** @return the outcome, or empty when there is no such user */
+    private Optional<PlanChangeRules.Outcome> apply(UUID id, PlanChange change, PlanChangeAttempt attempt) {
+        User user = rules.lock(id).orElse(null);
         if (user == null) {
-            audit.save(trail.entry(null, Result.NOT_FOUND.auditName, 404, ProblemCodes.USER_NOT_FOUND));
-            return Result.NOT_FOUND;
+            audit.save(attempt.refused(UserIds.notFound()));
+            return Optional.empty();
         }
-        Result result;
-        if (user.planChangedAt() != null && change.timestamp().isBefore(user.planChangedAt())) {
-            result = Result.STALE;
-        } else if (change.eventId() != null && appliedEvents.remember(change.eventId(), id) == 0) {
-            result = Result.DUPLICATE;
-        } else {
-            users.updatePlan(id, change.plan().wire(), change.status().wire(), change.timestamp());
-            result = Result.APPLIED;
-        }
-        audit.save(trail.entry(user, result.auditName, 200, null));
-        return result;
+        PlanChangeRules.Outcome outcome = rules.apply(user, change);
+        audit.save(attempt.entry(user, outcome.auditName, 200, null));
+        return Optional.of(outcome);
     }
 
-    private ProblemException refuse(Trail trail, ProblemException problem) {
-        audit.save(trail.entry(null, "refused", problem.status().getCode(), problem.code()));
+    private ProblemException refuse(PlanChangeAttempt attempt, ProblemException problem) {
+        audit.save(attempt.refused(problem));
         return problem;
-    }
-
-    private @Nullable PlanChangeRequest read(@Nullable String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            return json.readValue(body, PlanChangeRequest.class);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private enum Result {
-        APPLIED("applied"), STALE("stale"), DUPLICATE("duplicate"), NOT_FOUND("refused");
-
-        final String auditName;
-
-        Result(String auditName) {
-            this.auditName = auditName;
-        }
-    }
-
-    /** What the audit entry says about this attempt, whatever its outcome. */
-    private record Trail(@Nullable Caller caller, String userId, @Nullable PlanChangeRequest request,
-                         @Nullable java.time.Instant sourceTimestamp) {
-        PlanChangeAudit.Entry entry(@Nullable User before, String result, int httpStatus, @Nullable String code) {
-            String actorType = caller == null ? "anonymous" : caller.kind() == Caller.Kind.SERVICE ? "service" : "user";
-            return new PlanChangeAudit.Entry(null, null, actorType,
-                    caller == null ? null : caller.id(), caller == null ? null : caller.jti(),
-                    truncate(userId, 100),
-                    before == null ? null : before.plan(), before == null ? null : before.status(),
-                    request == null ? null : truncate(request.plan(), 50),
-                    request == null ? null : truncate(request.status(), 50),
-                    request == null ? null : truncate(request.updatedBy(), 100),
-                    request == null ? null : truncate(request.eventId(), 255),
-                    sourceTimestamp,
-                    result, httpStatus, code);
-        }
-
-        private static @Nullable String truncate(@Nullable String value, int max) {
-            return value == null || value.length() <= max ? value : value.substring(0, max);
-        }
     }
 }

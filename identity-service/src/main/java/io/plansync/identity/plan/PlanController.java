@@ -7,27 +7,32 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.PlanChangeResponse;
 import io.plansync.identity.callers.Caller;
 import io.plansync.support.auth.ProblemAuthorizationExceptionHandler;
 
 /**
- * {@code PUT /admin/users/{id}/plan}. Open to the security filter on purpose: {@link ChangePlan} decides 401, 403
- * and 400 itself so that every attempt, even an unauthenticated or unreadable one, is audited.
+ * {@code PUT /admin/users/{id}/plan} and its batch form {@code POST /admin/plan-changes}. Open to the security
+ * filter on purpose: {@link ChangePlan} and {@link ChangePlanBatch} decide 401, 403 and 400 themselves so that
+ * every attempt, even an unauthenticated or unreadable one, is audited.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PlanController {
     private final ChangePlan changePlan;
+    private final ChangePlanBatch changePlanBatch;
 
-    public PlanController(ChangePlan changePlan) {
+    public PlanController(ChangePlan changePlan, ChangePlanBatch changePlanBatch) {
         this.changePlan = changePlan;
+        this.changePlanBatch = changePlanBatch;
     }
 
     @Put("/admin/users/{id}/plan")
@@ -37,5 +42,14 @@ public class PlanController {
                                          HttpRequest<?> request, @Nullable @Body String body) {
         return changePlan.attempt(Caller.from(authentication),
                 ProblemAuthorizationExceptionHandler.unauthenticated(request), id, body);
+    }
+
+    @Post(PlanChangeBatch.PATH)
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    @Consumes(MediaType.ALL)
+    public PlanChangeBatch.Response changePlans(@Nullable Authentication authentication, HttpRequest<?> request,
+                                                @Nullable @Body String body) {
+        return changePlanBatch.attempt(Caller.from(authentication),
+                ProblemAuthorizationExceptionHandler.unauthenticated(request), body);
     }
 }

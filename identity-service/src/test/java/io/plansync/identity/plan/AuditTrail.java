@@ -25,10 +25,29 @@ final class AuditTrail {
     }
 
     List<Row> rowsFor(Object targetUserId) {
+        return rows("select * from plan_change_audit where target_user_id = ? order by id", targetUserId.toString());
+    }
+
+    /** Every row written for requests made with the token of this jti. */
+    List<Row> rowsWithJti(String jti) {
+        return rows("select * from plan_change_audit where token_jti = ? order by id", jti);
+    }
+
+    /** Rows written after the row with this id (0: all), oldest first. */
+    List<Row> rowsAfter(long id) {
+        return rows("select * from plan_change_audit where id > cast(? as bigint) order by id", Long.toString(id));
+    }
+
+    /** The id of the newest row, 0 if there is none. */
+    long lastId() {
+        List<Row> all = rowsAfter(0);
+        return all.isEmpty() ? 0 : all.getLast().id();
+    }
+
+    private List<Row> rows(String sql, String parameter) {
         try (Connection connection = database.connect();
-             PreparedStatement select = connection.prepareStatement(
-                     "select * from plan_change_audit where target_user_id = ? order by id")) {
-            select.setString(1, targetUserId.toString());
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, parameter);
             List<Row> rows = new ArrayList<>();
             try (ResultSet r = select.executeQuery()) {
                 while (r.next()) {

@@ -23,13 +23,6 @@ public interface Payments extends GenericRepository<Payments.Payment, String> {
 
     Optional<Payment> findByPaymentIntentId(String paymentIntentId);
 
-    @Query("insert into payments (payment_intent_id, user_id, plan, amount, currency, status, succeeded_at) "
-            + "values (:paymentIntentId, :userId, :plan, :amount, :currency, 'succeeded', :succeededAt) "
-            + "on conflict (payment_intent_id) do update set status = 'succeeded', succeeded_at = :succeededAt, "
-            + "updated_at = now() where payments.status in ('created', 'failed')")
-    void markSucceeded(String paymentIntentId, UUID userId, String plan, long amount, String currency,
-                       Instant succeededAt);
-
     @Query("update payments set status = 'failed', updated_at = now() "
             + "where payment_intent_id = :paymentIntentId and status = 'created'")
     void markFailed(String paymentIntentId);
@@ -39,11 +32,6 @@ public interface Payments extends GenericRepository<Payments.Payment, String> {
             + "values (:paymentIntentId, :userId, 'unknown', :amount, :currency, 'refunded') "
             + "on conflict (payment_intent_id) do update set status = 'refunded', updated_at = now()")
     void markRefunded(String paymentIntentId, UUID userId, long amount, String currency);
-
-    /** The user's newest succeeded payment that has not been refunded: what the user has paid for now. */
-    @Query("select * from payments where user_id = :userId and status = 'succeeded' "
-            + "order by succeeded_at desc, payment_intent_id desc limit 1")
-    Optional<Payment> newestStanding(UUID userId);
 
     @MappedEntity("payments")
     record Payment(@Id String paymentIntentId, UUID userId, String plan, long amount, String currency, String status,

@@ -6,10 +6,9 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
-import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.client.annotation.Client;
-import io.plansync.contracts.PlanChangeRequest;
-import io.plansync.contracts.PlanChangeResponse;
+import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.ServiceTokens;
 import io.plansync.contracts.UserView;
 import io.plansync.support.correlation.CorrelationId;
@@ -18,12 +17,12 @@ import io.plansync.support.correlation.CorrelationId;
 @Client(id = "identity")
 public interface IdentityClient {
 
-    @Put("/admin/users/{userId}/plan")
-    HttpResponse<PlanChangeResponse> changePlan(@PathVariable String userId,
-                                                @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                                @Header(ServiceTokens.HEADER_SERVICE) String service,
-                                                @Header(CorrelationId.HEADER) String correlationId,
-                                                @Body PlanChangeRequest body);
+    /** The relay's path: up to {@link PlanChangeBatch#MAX_CHANGES} changes in one request. */
+    @Post(PlanChangeBatch.PATH)
+    HttpResponse<PlanChangeBatch.Response> changePlans(@Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                       @Header(ServiceTokens.HEADER_SERVICE) String service,
+                                                       @Header(CorrelationId.HEADER) String correlationId,
+                                                       @Body PlanChangeBatch.Request body);
 
     @Get("/admin/users/{userId}")
     HttpResponse<UserView> user(@PathVariable String userId,

@@ -34,20 +34,20 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
     Optional<Instant> nextDueAt();
 
     @Query("update outbox set state = 'done', attempts = attempts + 1, last_error = null, updated_at = now() "
-            + "where id = :id")
-    void markDone(long id);
+            + "where id in (:ids)")
+    void markDone(List<Long> ids);
 
     @Query("update outbox set state = 'retrying', attempts = attempts + 1, last_error = :error, "
-            + "next_attempt_at = :nextAttemptAt, updated_at = now() where id = :id")
-    void markRetrying(long id, String error, Instant nextAttemptAt);
+            + "next_attempt_at = :nextAttemptAt, updated_at = now() where id in (:ids)")
+    void markRetrying(List<Long> ids, String error, Instant nextAttemptAt);
 
     @Query("update outbox set state = 'dead', attempts = attempts + 1, last_error = :error, updated_at = now() "
-            + "where id = :id")
-    void markDead(long id, String error);
+            + "where id in (:ids)")
+    void markDead(List<Long> ids, String error);
 
     @Query("insert into outbox_attempts (outbox_id, outcome, http_status, error) "
-            + "values (:outboxId, :outcome, :httpStatus, :error)")
-    void recordAttempt(long outboxId, String outcome, @Nullable Integer httpStatus, @Nullable String error);
+            + "select id, :outcome, :httpStatus, :error from outbox where id in (:ids)")
+    void recordAttempts(List<Long> ids, String outcome, @Nullable Integer httpStatus, @Nullable String error);
 
     @Query("select * from outbox where user_id = :userId order by id desc limit 1")
     Optional<Row> latestForUser(UUID userId);

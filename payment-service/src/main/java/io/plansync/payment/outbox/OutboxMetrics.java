@@ -48,9 +48,13 @@ public class OutboxMetrics {
                 .map(oldest -> Math.max(0, Duration.between(oldest, Instant.now()).toSeconds())).orElse(0L));
     }
 
-    void delivery(DeliverPlanChange.Outcome.Kind outcome, long nanos) {
-        Timer.builder("plansync.outbox.delivery").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-                .description("delivery attempts to identity-service").register(registry)
-                .record(Duration.ofNanos(nanos));
+    /** Counts each row's attempt by outcome, with the latency of the batch request that carried it. */
+    void delivery(java.util.List<DeliverPlanChanges.Outcome> outcomes, long nanos) {
+        for (DeliverPlanChanges.Outcome outcome : outcomes) {
+            Timer.builder("plansync.outbox.delivery")
+                    .tag("outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .description("delivery attempts to identity-service").register(registry)
+                    .record(Duration.ofNanos(nanos));
+        }
     }
 }

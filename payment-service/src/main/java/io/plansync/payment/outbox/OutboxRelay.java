@@ -2,6 +2,7 @@ package io.plansync.payment.outbox;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
@@ -14,35 +15,30 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
 
 /**
- * Delivers the outbox to identity-service. Each round claims a small batch of due rows (FOR UPDATE SKIP LOCKED, so
- * replicas share the work), delivers them in parallel, and records every outcome before committing. It wakes on
- * LISTEN/NOTIFY when rows commit, and polls as a backstop.
+ * Delivers the outbox to identity-service. Each round claims a batch of due rows (FOR UPDATE SKIP LOCKED, so
+ * workers and replicas share the work), delivers them in one request with one service token, and records every
+ * row's outcome before committing. It wakes on LISTEN/NOTIFY when rows commit, and polls as a backstop.
  */
 @Singleton
 public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final Outbox outbox;
-    private final DeliverPlanChange deliver;
+    private final DeliverPlanChanges deliver;
     private final TransactionOperations<Connection> transactions;
     private final OutboxProperties properties;
     private final IntervalFunction backoff;
-    private final OutboxWakeups wakeups;
     private final OutboxMetrics metrics;
-    private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
+    private final DataSource dataSource;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
-    /** Only the relay thread reads and writes it. */
-    private boolean identityUnreachable;
-    private Thread loop;
 
-    public OutboxRelay(Outbox outbox, DeliverPlanChange deliver, TransactionOperations<Connection> transactions,
+    public OutboxRelay(Outbox outbox, DeliverPlanChanges deliver, TransactionOperations<Connection> transactions,
                        OutboxProperties properties, DataSource dataSource, OutboxMetrics metrics) {
         this.metrics = metrics;
         this.outbox = outbox;
@@ -51,7 +47,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         this.properties = properties;
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff().toMillis(), 2.0, 0.5,
                 properties.maxBackoff().toMillis());
-        this.wakeups = new OutboxWakeups(dataSource);
+        this.dataSource = dataSource;
     }
 
     @Override
@@ -61,13 +57,31 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
             return;
         }
         running = true;
-        loop = Thread.ofPlatform().name("outbox-relay").daemon(true).start(this::run);
+        for (int i = 0; i < properties.relayWorkers(); i++) {
+            workers.add(Thread.ofPlatform().name("outbox-relay-" + i).daemon(true).start(this::run));
+        }
     }
 
+    /**
+     * A worker: rounds back to back while a full batch is due, else waits for a notification or the next due row.
+     * Workers (and replicas) never share a row: each claims its own with SKIP LOCKED. Several per replica keep
+     * identity busy while one of them waits for its answer or its commit.
+     */
     private void run() {
+        try (OutboxWakeups wakeups = new OutboxWakeups(dataSource)) {
+            work(wakeups);
+        }
+    }
+
+    private void work(OutboxWakeups wakeups) {
         while (running) {
             try {
-                if (relayBatch() < properties.batchSize()) {
+                int handled = relayBatch();
+                if (handled > 0 && handled < properties.batchSize() && properties.linger().isPositive()) {
+                    // Rows are trickling in: let a batch gather (one token, request and commit for many) instead
+                    // of paying all three for every row or two.
+                    Thread.sleep(properties.linger());
+                } else if (handled < properties.batchSize()) {
                     wakeups.await(untilNextDue());
                 }
             } catch (InterruptedException e) {
@@ -80,103 +94,61 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         }
     }
 
-    /** One round: claim, deliver, record, commit. @return how many rows it handled */
+    /** One round: claim, deliver in one request, record, commit. @return how many rows it handled */
     int relayBatch() {
         return transactions.executeWrite(status -> {
             List<Outbox.Row> rows = outbox.claimDue(properties.batchSize());
             if (rows.isEmpty()) {
                 return 0;
             }
-            List<DeliverPlanChange.Outcome> outcomes = deliverAll(rows);
-            for (int i = 0; i < rows.size(); i++) {
-                record(rows.get(i), outcomes.get(i));
-            }
+            long started = System.nanoTime();
+            List<DeliverPlanChanges.Outcome> outcomes = deliver.attempt(rows);
+            metrics.delivery(outcomes, System.nanoTime() - started);
+            record(rows, outcomes);
             return rows.size();
         });
     }
 
     /**
-     * Delivers the rows in parallel. After a round in which identity-service could not be reached at all, one row
-     * goes first as a probe: if it still cannot, the others wait out the same backoff without being sent (no token
-     * signed, no connection tried), so an outage costs a probe per round instead of a batch.
+     * Records every row's outcome in a few statements: rows that share an outcome (the whole batch, when identity
+     * is down or all went well) are updated together, and logged in one line.
      */
-    private List<DeliverPlanChange.Outcome> deliverAll(List<Outbox.Row> rows) {
-        List<DeliverPlanChange.Outcome> outcomes = new ArrayList<>(rows.size());
-        int from = 0;
-        if (identityUnreachable) {
-            DeliverPlanChange.Outcome probe = timed(rows.getFirst());
-            outcomes.add(probe);
-            from = 1;
-            if (isUnreachable(probe)) {
-                var notSent = new DeliverPlanChange.Outcome(DeliverPlanChange.Outcome.Kind.RETRY, null,
-                        probe.reason() + " (not sent: the probe found identity unreachable)");
-                for (int i = 1; i < rows.size(); i++) {
-                    outcomes.add(notSent);
+    private void record(List<Outbox.Row> rows, List<DeliverPlanChanges.Outcome> outcomes) {
+        Map<Group, List<Long>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            DeliverPlanChanges.Outcome outcome = outcomes.get(i);
+            int attempt = rows.get(i).attempts() + 1;
+            Group group = switch (outcome.kind()) {
+                case DELIVERED -> new Group("delivered", outcome.httpStatus(), null, 0);
+                case DEAD -> new Group("dead", outcome.httpStatus(), outcome.reason(), 0);
+                case RETRY -> attempt >= properties.maxAttempts()
+                        ? new Group("dead", outcome.httpStatus(),
+                                "gave up after " + attempt + " attempts: " + outcome.reason(), 0)
+                        : new Group("retry", outcome.httpStatus(), outcome.reason(), attempt);
+            };
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(rows.get(i).id());
+        }
+        groups.forEach((group, ids) -> {
+            switch (group.outcome()) {
+                case "delivered" -> outbox.markDone(ids);
+                case "dead" -> {
+                    outbox.markDead(ids, group.reason());
+                    LOG.error("{} outbox row(s) dead: {} (ids {})", ids.size(), group.reason(), ids);
                 }
-                return outcomes;
-            }
-        }
-        List<Future<DeliverPlanChange.Outcome>> pending = new ArrayList<>(rows.size());
-        for (Outbox.Row row : rows.subList(from, rows.size())) {
-            pending.add(deliveries.submit(() -> timed(row)));
-        }
-        for (Future<DeliverPlanChange.Outcome> future : pending) {
-            outcomes.add(outcome(future));
-        }
-        identityUnreachable = outcomes.stream().allMatch(OutboxRelay::isUnreachable);
-        return outcomes;
-    }
-
-    private DeliverPlanChange.Outcome timed(Outbox.Row row) {
-        long started = System.nanoTime();
-        DeliverPlanChange.Outcome outcome = deliver.attempt(row);
-        metrics.delivery(outcome.kind(), System.nanoTime() - started);
-        return outcome;
-    }
-
-    private static boolean isUnreachable(DeliverPlanChange.Outcome outcome) {
-        return outcome.kind() == DeliverPlanChange.Outcome.Kind.RETRY && outcome.httpStatus() == null;
-    }
-
-    private void record(Outbox.Row row, DeliverPlanChange.Outcome outcome) {
-        int attempt = row.attempts() + 1;
-        switch (outcome.kind()) {
-            case DELIVERED -> {
-                outbox.markDone(row.id());
-                outbox.recordAttempt(row.id(), "delivered", outcome.httpStatus(), null);
-            }
-            case RETRY -> {
-                if (attempt >= properties.maxAttempts()) {
-                    String reason = "gave up after " + attempt + " attempts: " + outcome.reason();
-                    outbox.markDead(row.id(), reason);
-                    outbox.recordAttempt(row.id(), "dead", outcome.httpStatus(), reason);
-                    LOG.error("Outbox row {} (user {}) is dead: {}", row.id(), row.userId(), reason);
-                } else {
-                    Instant next = Instant.now().plusMillis(backoff.apply(attempt));
-                    outbox.markRetrying(row.id(), outcome.reason(), next);
-                    outbox.recordAttempt(row.id(), "retry", outcome.httpStatus(), outcome.reason());
-                    LOG.warn("Outbox row {} (user {}) attempt {} failed: {}; next at {}", row.id(), row.userId(),
-                            attempt, outcome.reason(), next);
+                default -> {
+                    // Rows that failed together wait together: one jittered delay for the group.
+                    Instant next = Instant.now().plusMillis(backoff.apply(group.attempt()));
+                    outbox.markRetrying(ids, group.reason(), next);
+                    LOG.warn("{} outbox row(s), attempt {}, failed: {}; next at {}", ids.size(), group.attempt(),
+                            group.reason(), next);
                 }
             }
-            case DEAD -> {
-                outbox.markDead(row.id(), outcome.reason());
-                outbox.recordAttempt(row.id(), "dead", outcome.httpStatus(), outcome.reason());
-                LOG.error("Outbox row {} (user {}) is dead: {}", row.id(), row.userId(), outcome.reason());
-            }
-        }
+            outbox.recordAttempts(ids, group.outcome(), group.httpStatus(), group.reason());
+        });
     }
 
-    private static DeliverPlanChange.Outcome outcome(Future<DeliverPlanChange.Outcome> future) {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            return new DeliverPlanChange.Outcome(DeliverPlanChange.Outcome.Kind.RETRY, null,
-                    "delivery failed: " + e.getCause().getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while delivering", e);
-        }
+    /** Rows with the same outcome, status, reason and (for retries) attempt number. */
+    private record Group(String outcome, @Nullable Integer httpStatus, @Nullable String reason, int attempt) {
     }
 
     private Duration untilNextDue() {
@@ -199,11 +171,11 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
-        if (loop != null) {
-            loop.interrupt();
-            loop.join(5_000);
+        for (Thread worker : workers) {
+            worker.interrupt();
         }
-        deliveries.shutdownNow();
-        wakeups.close();
+        for (Thread worker : workers) {
+            worker.join(5_000);
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.plansync.payment.userplan;
 
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanStatus;
-import io.plansync.payment.checkout.Payments;
 import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 
@@ -21,28 +20,31 @@ import java.util.UUID;
 @Singleton
 public class PlanChangeRecorder {
     private final UserPlans userPlans;
-    private final Payments payments;
 
-    public PlanChangeRecorder(UserPlans userPlans, Payments payments) {
+    public PlanChangeRecorder(UserPlans userPlans) {
         this.userPlans = userPlans;
-        this.payments = payments;
     }
 
-    /** @return whether the user's plan changed (and so was queued for identity-service) */
-    public boolean paymentsChanged(UUID userId, String eventId, Instant eventAt) {
+    /** Takes the user's plan lock until the transaction ends; {@link #paymentsChanged} needs it held. */
+    public void lock(UUID userId) {
         userPlans.lockUser(userId.toString());
-        var current = userPlans.findByUserId(userId).orElse(null);
-        var standing = payments.newestStanding(userId).orElse(null);
-        String plan = standing == null ? Plan.FREE.wire() : standing.plan();
-        if (current != null && current.plan().equals(plan)) {
+    }
+
+    /**
+     * Call with the user's plan lock held ({@link #lock}, or a statement that took it), after the payment change.
+     * @return whether the user's plan changed (and so was queued for identity-service)
+     */
+    public boolean paymentsChanged(UUID userId, String eventId, Instant eventAt) {
+        UserPlans.PlanState state = userPlans.planState(userId);
+        String plan = state.standingPlan() == null ? Plan.FREE.wire() : state.standingPlan();
+        if (state.currentPlan() != null && state.currentPlan().equals(plan)) {
             return false;
         }
         Instant at = eventAt.truncatedTo(ChronoUnit.MICROS);
-        if (current != null && !at.isAfter(current.sourceEventAt())) {
-            at = current.sourceEventAt().plus(1, ChronoUnit.MICROS);
+        if (state.currentEventAt() != null && !at.isAfter(state.currentEventAt())) {
+            at = state.currentEventAt().plus(1, ChronoUnit.MICROS);
         }
-        String status = PlanStatus.ACTIVE.wire();
-        userPlans.setAndEnqueue(userId, plan, status, standing == null ? null : standing.paymentIntentId(), eventId, at,
+        userPlans.setAndEnqueue(userId, plan, PlanStatus.ACTIVE.wire(), state.standingPaymentIntentId(), eventId, at,
                 CorrelationId.current().orElse(null));
         return true;
     }

@@ -83,12 +83,11 @@ public class HandleStripeEvent {
                     + plan.get().amount() + " " + plan.get().currency(), paymentIntentId, userId);
         }
         return transactions.executeWrite(status -> {
-            if (events.insertIfNew(event.id(), event.type(), event.created(), "accepted", null, paymentIntentId,
-                    userId) == 0) {
+            // Three round trips in all (lock + event + payment, plan state, plan + outbox): this path is the hot one.
+            if (events.acceptSucceededPayment(event.id(), event.created(), paymentIntentId, userId, plan.get().id(),
+                    amount, currency) == 0) {
                 return Result.DUPLICATE;
             }
-            // A payment refunded before this (late) event stays refunded, and so grants nothing.
-            payments.markSucceeded(paymentIntentId, userId, plan.get().id(), amount, currency, event.created());
             boolean changed = planChanges.paymentsChanged(userId, event.id(), event.created());
             return new Result("accepted", changed ? null : "plan unchanged: a newer payment stands", false);
         });
@@ -122,6 +121,7 @@ public class HandleStripeEvent {
             return store(event, "recorded", "partial refund: plan unchanged", paymentIntentId, userId);
         }
         return transactions.executeWrite(status -> {
+            planChanges.lock(userId);
             if (events.insertIfNew(event.id(), event.type(), event.created(), "accepted", null, paymentIntentId,
                     userId) == 0) {
                 return Result.DUPLICATE;

@@ -115,26 +115,34 @@ class PlanSyncTest implements TestPropertyProvider {
     }
 
     @Test
-    void during_an_outage_one_probe_per_round_is_sent_and_the_rest_wait_then_all_arrive() throws SQLException {
-        List<UUID> users = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            users.add(identity.register("outage-" + i + "-" + UUID.randomUUID() + "@example.com"));
+    void in_one_batch_a_change_for_an_unknown_user_goes_dead_alone_and_the_others_arrive() throws SQLException {
+        List<UUID> known = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            known.add(identity.register("batch-" + i + "-" + UUID.randomUUID() + "@example.com"));
         }
-        identity.stop();
-        try {
-            long created = Instant.now().getEpochSecond();
-            for (UUID user : users) {
-                paid("evt_outage_" + UUID.randomUUID(), user, "pro", created);
-            }
-            Eventually.await("rows held back by the probe", Duration.ofSeconds(15),
-                    () -> query("select count(*) from outbox_attempts where error like '%not sent%'"), n -> n > 0);
-        } finally {
-            identity.start();
+        UUID stranger = UUID.randomUUID();
+        String batch = "evt_batch_" + UUID.randomUUID() + "_";
+        // Due together a moment from now, so that the relay claims them in one round.
+        StringBuilder values = new StringBuilder();
+        List<UUID> users = new ArrayList<>(known);
+        users.add(1, stranger);
+        for (int i = 0; i < users.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("('").append(users.get(i)).append("', 'pro', 'active', '")
+                    .append(batch).append(i).append("', now(), now() + interval '1 second')");
         }
-        adminToken = identity.login(RunningIdentity.ADMIN_EMAIL, RunningIdentity.ADMIN_PASSWORD);
-        for (UUID user : users) {
-            Eventually.await("identity to hold pro", Duration.ofSeconds(20), () -> planAtIdentity(user), "pro"::equals);
+        execute("insert into outbox (user_id, plan, status, event_id, source_event_at, next_attempt_at) values "
+                + values);
+
+        for (UUID user : known) {
+            Eventually.await("identity to hold pro", Duration.ofSeconds(15), () -> planAtIdentity(user), "pro"::equals);
         }
+        Map<String, Object> dead = Eventually.await("the stranger's row to go dead", Duration.ofSeconds(5),
+                () -> outboxRow(batch + 1), r -> "dead".equals(r.get("state")));
+        assertThat((String) dead.get("last_error")).contains("404").contains("USER_NOT_FOUND");
+        assertThat(query("select count(*) from outbox where event_id like '" + batch + "%' and state = 'done' "
+                + "and attempts = 1")).isEqualTo(3L);
+        assertThat(query("select count(*) from outbox_attempts a join outbox o on o.id = a.outbox_id "
+                + "where o.event_id like '" + batch + "%'")).as("one attempt recorded per row").isEqualTo(4L);
     }
 
     @Test
