@@ -45,12 +45,15 @@ import java.util.regex.Pattern;
  * (2) webhook ingest against a running payment-service (identity-service running too), (3) end-to-end sync latency
  * at a steady rate, (4) backlog drain after an identity outage, plus start-up time and peak memory of both services.
  * Prints one table. Options: --seconds N (per ingest/pgbench step, default 10), --clients 8,32,64, --rate 500,
- * --latency-seconds 20, --backlog 50000, --users 120000 (one per event sent), --warmup 45 (seconds at 32 clients, not measured),
+ * --latency-seconds 20, --backlog 50000, --users 120000 (events go to them in turn), --warmup 60 (seconds at 32 clients, not measured),
  * --relay off (the webhook path alone), --aot off (no AOT cache run).
  */
 public final class Benchmark {
-    /** As in production: full JIT, a heap cap well under the 300 MB resident target. */
-    private static final List<String> SERVICE_JVM = List.of("-Xmx192m", "-XX:+UseSerialGC");
+    /**
+     * As the Dockerfiles and plansync-local run them: full JIT, serial GC, a heap that starts small and grows only as
+     * needed (with -Xms defaulting to the cap, all 192 MB were committed and resident from the start).
+     */
+    private static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx192m");
     private static final String SECRET = "whsec_bench_" + UUID.randomUUID().toString().replace("-", "");
     private final Map<String, String> options;
     // HTTP/1.1 with keep-alive, as Stripe sends webhooks; no automatic retries, so every failure counts as an error.
@@ -93,7 +96,7 @@ public final class Benchmark {
             createUsers(option("users", 120_000));
             boolean relay = !"off".equals(options.get("relay"));
             // JIT warm-up, not measured: a long-running service is compiled by the time a burst comes.
-            ingest(32, option("warmup", 45), 0, false);
+            ingest(32, option("warmup", 60), 0, false);
             if (relay) {
                 awaitDrained(Duration.ofMinutes(5));
             }
@@ -272,7 +275,7 @@ public final class Benchmark {
                 pool.submit(() -> {
                     while (System.nanoTime() < deadline) {
                         long started = System.nanoTime();
-                        int status = sendSucceeded(randomUser(), Instant.now().getEpochSecond(), null);
+                        int status = sendSucceeded(nextPurchase(), Instant.now().getEpochSecond(), null);
                         if (status == 200) {
                             latencies.add(System.nanoTime() - started);
                         } else {
@@ -317,7 +320,7 @@ public final class Benchmark {
                 }
                 pool.submit(() -> {
                     String eventId = "evt_latency_" + UUID.randomUUID();
-                    if (sendSucceeded(randomUser(), Instant.now().getEpochSecond(), eventId) == 200) {
+                    if (sendSucceeded(nextPurchase(), Instant.now().getEpochSecond(), eventId) == 200) {
                         acknowledged.put(eventId, System.currentTimeMillis());
                     } else {
                         errors.incrementAndGet();
@@ -354,7 +357,7 @@ public final class Benchmark {
             for (int c = 0; c < 32; c++) {
                 pool.submit(() -> {
                     while (sent.incrementAndGet() <= events) {
-                        sendSucceeded(randomUser(), Instant.now().getEpochSecond(), null);
+                        sendSucceeded(nextPurchase(), Instant.now().getEpochSecond(), null);
                     }
                 });
             }
@@ -423,15 +426,24 @@ public final class Benchmark {
 
     private final AtomicLong nextUser = new AtomicLong();
 
-    /** A user no event has been sent for yet (wraps around only if --users is too small for the run). */
-    private String randomUser() {
-        return users.get((int) (nextUser.getAndIncrement() % users.size()));
+    /**
+     * The next purchase: users in turn, each buying pro on even passes over the pool and enterprise on odd ones, so
+     * that every event changes a plan (and is synced) however long the run. Passes are minutes apart, so a user's
+     * newer purchase always has a later event time.
+     */
+    private Purchase nextPurchase() {
+        long n = nextUser.getAndIncrement();
+        boolean even = (n / users.size()) % 2 == 0;
+        return new Purchase(users.get((int) (n % users.size())), even ? "pro" : "enterprise", even ? 2900 : 9900);
     }
 
-    private int sendSucceeded(String user, long created, String eventId) {
+    private record Purchase(String user, String plan, long amount) {
+    }
+
+    private int sendSucceeded(Purchase purchase, long created, String eventId) {
         String id = eventId == null ? "evt_bench_" + UUID.randomUUID() : eventId;
-        String payload = StripeWebhooks.paymentIntentSucceeded(id, created, "pi_" + UUID.randomUUID(), user, "pro",
-                2900, "usd");
+        String payload = StripeWebhooks.paymentIntentSucceeded(id, created, "pi_" + UUID.randomUUID(),
+                purchase.user(), purchase.plan(), purchase.amount(), "usd");
         HttpPost post = new HttpPost(payment.url() + "/webhook");
         post.setHeader("Stripe-Signature", StripeWebhooks.sign(payload, SECRET));
         post.setEntity(new StringEntity(payload, ContentType.APPLICATION_JSON));

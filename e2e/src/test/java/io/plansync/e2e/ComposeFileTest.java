@@ -96,7 +96,9 @@ class ComposeFileTest {
             String dockerfile = read(ROOT.resolve((String) build.get("dockerfile")));
             assertThat(dockerfile).as(service).contains("FROM eclipse-temurin:25-jre").contains("USER 10001")
                     .contains("EXPOSE " + (service.startsWith("identity") ? "8081" : "8082"))
-                    .contains("-pl " + service);
+                    .contains("-pl " + service)
+                    // The memory settings bench/RESULTS.md measured (peak resident memory under load).
+                    .contains("JAVA_TOOL_OPTIONS=\"-XX:+UseSerialGC -Xms64m -Xmx192m\"");
         }
     }
 

@@ -43,14 +43,14 @@ public class ChangePlanBatch {
     public PlanChangeBatch.Response attempt(@Nullable Caller caller, ProblemException unauthorized,
                                             @Nullable String body) {
         PlanChangeBatch.Request request = rules.read(body, PlanChangeBatch.Request.class);
-        List<Item> items = items(caller, request);
         ProblemException refusal = PlanChangeRules.refusal(caller, unauthorized);
         if (refusal == null) {
             refusal = shapeProblem(request);
         }
         if (refusal != null) {
-            throw refuse(caller, items, refusal);
+            throw refuse(caller, refusal);
         }
+        List<Item> items = items(caller, request);
         PlanChangeBatch.Result[] results = new PlanChangeBatch.Result[items.size()];
         List<PlanChangeAudit.Entry> entries = new ArrayList<>(items.size());
         List<Item> valid = new ArrayList<>(items.size());
@@ -112,16 +112,13 @@ public class ChangePlanBatch {
     }
 
     /**
-     * Audits a refusal of the whole request: one entry per change that could be read, else one for the body. An
-     * unauthenticated request gets one entry whatever it holds, so that anyone on the network cannot make identity
-     * write a hundred audit rows per request.
+     * Audits a refusal of the whole request as one entry, whatever the body holds: anyone who can register (403) or
+     * reach the port (401) must not be able to multiply writes to the append-only trail with a large body.
      */
-    private ProblemException refuse(@Nullable Caller caller, List<Item> items, ProblemException problem) {
-        List<PlanChangeAudit.Entry> entries = items.isEmpty() || caller == null
-                ? List.of(new PlanChangeAttempt(caller, null, null, null).refused(problem))
-                : items.stream().map(item -> item.attempt().refused(problem)).toList();
+    private ProblemException refuse(@Nullable Caller caller, ProblemException problem) {
+        PlanChangeAudit.Entry entry = new PlanChangeAttempt(caller, null, null, null).refused(problem);
         transactions.executeWrite(status -> {
-            PlanChangeAudit.insertAll(status.getConnection(), entries);
+            PlanChangeAudit.insertAll(status.getConnection(), List.of(entry));
             return null;
         });
         return problem;

@@ -14,6 +14,8 @@ import java.util.List;
 
 /** A validated plan-change request. */
 record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timestamp, @Nullable String eventId) {
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     /** The request's fields as far as they can be read, for the audit trail even when invalid. */
     record Parsed(@Nullable PlanChangeRequest request, @Nullable PlanChange change, List<Problem.FieldError> errors) {
@@ -39,7 +41,7 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
         }
         Instant timestamp = timestamp(request.timestamp());
         if (timestamp == null) {
-            errors.add(new Problem.FieldError("timestamp", "must be an ISO-8601 date-time with offset"));
+            errors.add(new Problem.FieldError("timestamp", "must be an ISO-8601 date-time with offset, 1970 to 9999"));
         }
         String eventId = request.eventId();
         if (eventId != null && (eventId.isBlank() || eventId.length() > 255)) {
@@ -54,7 +56,9 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            Instant instant = OffsetDateTime.parse(value).toInstant();
+            // Within what PostgreSQL's timestamptz holds, so that an odd year is a 400 and not a failed transaction.
+            return instant.isBefore(EARLIEST) || instant.isAfter(LATEST) ? null : instant;
         } catch (DateTimeParseException e) {
             return null;
         }

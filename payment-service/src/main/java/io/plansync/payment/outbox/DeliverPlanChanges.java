@@ -23,9 +23,9 @@ import java.util.UUID;
  * {@code POST /admin/plan-changes} with one fresh service token, and what to do next with each row.
  *
  * <p>Per change: 200 is done (applied or not: identity is idempotent); 400 and 404 ({@code USER_NOT_FOUND}) need a
- * human and go dead, for that row only. For the whole request: 429, 408, 5xx, a 404 (no batch endpoint: a deploy
- * problem, not a missing user) and network failures are retried; 400, 401 and 403 refuse every row (a broken
- * client or key needs a human) and they go dead.
+ * human and go dead, for that row only. For the whole request only 400, 401 and 403 (a broken client, key or
+ * grant: a human must act) send every row dead; anything else (429, 408, 5xx, a 404 for a missing endpoint, a
+ * proxy's odd answer, a network failure) is retried, so a passing fault never dead-letters a backlog.
  */
 @Singleton
 public class DeliverPlanChanges {
@@ -91,7 +91,8 @@ public class DeliverPlanChanges {
     private static Outcome refused(int status, @Nullable Map<?, ?> problem) {
         Object code = problem == null ? null : problem.get("code");
         String reason = "identity answered " + status + (code == null ? "" : " " + code);
-        return isTransient(status) || status == 404 ? Outcome.retry(status, reason) : Outcome.dead(status, reason);
+        boolean needsHuman = status == 400 || status == 401 || status == 403;
+        return needsHuman ? Outcome.dead(status, reason) : Outcome.retry(status, reason);
     }
 
     private static boolean isTransient(int status) {

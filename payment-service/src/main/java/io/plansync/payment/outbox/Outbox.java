@@ -75,7 +75,7 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
             + "and updated_at >= coalesce(:since, '-infinity'::timestamptz) returning id")
     List<Long> replayDead(@Nullable UUID userId, @Nullable Instant since);
 
-    /** Wakes every relay now (a replay is an update, which the insert trigger does not see). */
+    /** Wakes every relay on every replica now (they LISTEN on this channel). */
     @Query("select count(*) from (select pg_notify('plansync_outbox', '')) n")
     long wakeRelays();
 

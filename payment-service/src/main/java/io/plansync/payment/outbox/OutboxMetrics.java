@@ -48,13 +48,13 @@ public class OutboxMetrics {
                 .map(oldest -> Math.max(0, Duration.between(oldest, Instant.now()).toSeconds())).orElse(0L));
     }
 
-    /** Counts each row's attempt by outcome, with the latency of the batch request that carried it. */
+    /** One delivery request (its latency) and each row it carried, by outcome. */
     void delivery(java.util.List<DeliverPlanChanges.Outcome> outcomes, long nanos) {
+        Timer.builder("plansync.outbox.delivery.request").description("delivery requests to identity-service")
+                .register(registry).record(Duration.ofNanos(nanos));
         for (DeliverPlanChanges.Outcome outcome : outcomes) {
-            Timer.builder("plansync.outbox.delivery")
-                    .tag("outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT))
-                    .description("delivery attempts to identity-service").register(registry)
-                    .record(Duration.ofNanos(nanos));
+            registry.counter("plansync.outbox.delivery.rows",
+                    "outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 @Singleton
 public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration IDLE_FLOOR = Duration.ofMillis(100);
 
     private final Outbox outbox;
     private final DeliverPlanChanges deliver;
@@ -81,6 +82,10 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
                     // Rows are trickling in: let a batch gather (one token, request and commit for many) instead
                     // of paying all three for every row or two.
                     Thread.sleep(properties.linger());
+                } else if (handled == 0) {
+                    // Due rows another worker or replica holds count in nextDueAt too: never wait less than the
+                    // floor, or this worker would spin on empty claims until they are done. New rows notify.
+                    wakeups.await(max(untilNextDue(), IDLE_FLOOR));
                 } else if (handled < properties.batchSize()) {
                     wakeups.await(untilNextDue());
                 }
@@ -158,6 +163,10 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
                 .map(d -> d.isNegative() ? Duration.ofMillis(1) : d)
                 .filter(d -> d.compareTo(poll) < 0)
                 .orElse(poll);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void sleepQuietly(Duration duration) {

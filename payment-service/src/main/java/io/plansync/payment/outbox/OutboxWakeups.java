@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * Waits for PostgreSQL notifications on the outbox channel (sent by a trigger when rows commit), so the relay
+ * Waits for PostgreSQL notifications on the outbox channel (sent by {@link OutboxNotifier} after rows commit), so the relay
  * delivers at once instead of on its next poll. If listening fails, waiting degrades to plain polling.
  */
 final class OutboxWakeups implements AutoCloseable {

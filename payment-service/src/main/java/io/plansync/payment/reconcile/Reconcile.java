@@ -14,6 +14,7 @@ import io.plansync.contracts.UserView;
 import io.plansync.payment.keys.ServiceTokenIssuer;
 import io.plansync.payment.outbox.IdentityClient;
 import io.plansync.payment.outbox.Outbox;
+import io.plansync.payment.outbox.OutboxNotifier;
 import io.plansync.payment.userplan.UserPlans;
 import io.plansync.payment.webhook.HandleStripeEvent;
 import io.plansync.payment.webhook.StripeEvent;
@@ -44,6 +45,7 @@ public class Reconcile {
 
     private final Reconciliations reconciliations;
     private final Outbox outbox;
+    private final OutboxNotifier notifier;
     private final IdentityClient identity;
     private final ServiceTokenIssuer tokens;
     private final StripeClient stripe;
@@ -54,7 +56,8 @@ public class Reconcile {
 
     public Reconcile(Reconciliations reconciliations, Outbox outbox, IdentityClient identity, ServiceTokenIssuer tokens,
                      StripeClient stripe, HandleStripeEvent handleStripeEvent, ReconcileProperties properties,
-                     DataSource dataSource, ReconcileMetrics metrics) {
+                     DataSource dataSource, ReconcileMetrics metrics, OutboxNotifier notifier) {
+        this.notifier = notifier;
         this.reconciliations = reconciliations;
         this.outbox = outbox;
         this.identity = identity;
@@ -119,6 +122,7 @@ public class Reconcile {
                     if (!dryRun) {
                         outbox.enqueue(plan.userId(), plan.plan(), plan.status(), "reconcile:" + UUID.randomUUID(),
                                 plan.sourceEventAt(), correlationId);
+                        notifier.rowsQueued();
                         enqueued++;
                     }
                 }

@@ -2,6 +2,7 @@ package io.plansync.payment.userplan;
 
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanStatus;
+import io.plansync.payment.outbox.OutboxNotifier;
 import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 
@@ -20,9 +21,11 @@ import java.util.UUID;
 @Singleton
 public class PlanChangeRecorder {
     private final UserPlans userPlans;
+    private final OutboxNotifier notifier;
 
-    public PlanChangeRecorder(UserPlans userPlans) {
+    public PlanChangeRecorder(UserPlans userPlans, OutboxNotifier notifier) {
         this.userPlans = userPlans;
+        this.notifier = notifier;
     }
 
     /** Takes the user's plan lock until the transaction ends; {@link #paymentsChanged} needs it held. */
@@ -46,6 +49,7 @@ public class PlanChangeRecorder {
         }
         userPlans.setAndEnqueue(userId, plan, PlanStatus.ACTIVE.wire(), state.standingPaymentIntentId(), eventId, at,
                 CorrelationId.current().orElse(null));
+        notifier.rowsQueued();
         return true;
     }
 }
