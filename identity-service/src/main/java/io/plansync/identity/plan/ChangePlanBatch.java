@@ -124,10 +124,8 @@ public class ChangePlanBatch {
         return problem;
     }
 
-    private static List<Item> items(@Nullable Caller caller, @Nullable PlanChangeBatch.Request request) {
-        if (request == null || request.changes() == null) {
-            return List.of();
-        }
+    /** The request's changes, parsed one by one; its shape (1 to MAX_CHANGES changes) was checked before. */
+    private static List<Item> items(@Nullable Caller caller, PlanChangeBatch.Request request) {
         List<Item> items = new ArrayList<>(request.changes().size());
         for (PlanChangeBatch.Change change : request.changes()) {
             items.add(Item.parse(items.size(), caller, change));

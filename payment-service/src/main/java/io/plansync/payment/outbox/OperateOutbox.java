@@ -29,10 +29,13 @@ public class OperateOutbox {
     public static final int MAX_LIMIT = 200;
 
     private final Outbox outbox;
+    private final OutboxNotifier notifier;
     private final OperatorAudit audit;
     private final TransactionOperations<Connection> transactions;
 
-    public OperateOutbox(Outbox outbox, OperatorAudit audit, TransactionOperations<Connection> transactions) {
+    public OperateOutbox(Outbox outbox, OperatorAudit audit, TransactionOperations<Connection> transactions,
+                         OutboxNotifier notifier) {
+        this.notifier = notifier;
         this.outbox = outbox;
         this.audit = audit;
         this.transactions = transactions;
@@ -87,7 +90,7 @@ public class OperateOutbox {
             throw new ProblemException(HttpStatus.CONFLICT, ProblemCodes.CONFLICT, "Already delivered",
                     "Row " + id + " was delivered; replay it with force=true to send it again.");
         }
-        outbox.wakeRelays();
+        notifier.rowsQueued();
         return new OutboxViews.Replayed(id, "pending");
     }
 
@@ -101,7 +104,7 @@ public class OperateOutbox {
         audit.record(operator, "replay-all", "state=dead" + (user == null ? "" : " userId=" + user)
                 + (since == null ? "" : " since=" + since) + " ids=" + ids, ids.size() + " replayed");
         if (!ids.isEmpty()) {
-            outbox.wakeRelays();
+            notifier.rowsQueued();
         }
         return new OutboxViews.ReplayedCount(ids.size());
     }

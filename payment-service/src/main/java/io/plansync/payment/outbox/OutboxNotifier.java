@@ -30,11 +30,13 @@ public class OutboxNotifier {
     public OutboxNotifier(Outbox outbox, TransactionOperations<Connection> transactions) {
         this.outbox = outbox;
         this.transactions = transactions;
-        this.sender = Thread.ofPlatform().name("outbox-notifier").daemon(true).unstarted(this::send);
-        sender.start();
+        this.sender = Thread.ofPlatform().name("outbox-notifier").daemon(true).start(this::send);
     }
 
-    /** Rows were queued: notify once the current transaction commits (at once outside a transaction). */
+    /**
+     * Rows were queued or made due again (a replay): notify once the current transaction commits, or at once
+     * outside a transaction.
+     */
     public void rowsQueued() {
         var status = transactions.findTransactionStatus();
         if (status.isPresent()) {
