@@ -26,7 +26,7 @@ public record User(@Id UUID id,
         return Arrays.stream(roles.trim().split("\\s+")).filter(r -> !r.isEmpty()).toList();
     }
 
-    /** This user as {@link UserRepository#updatePlan} leaves it ({@code updatedAt} aside). */
+    /** This user after a plan change ({@code updatedAt} aside). */
     public User withPlan(String newPlan, String newStatus, Instant newPlanChangedAt) {
         return new User(id, email, passwordHash, roles, newPlan, newStatus, newPlanChangedAt, createdAt, updatedAt);
     }

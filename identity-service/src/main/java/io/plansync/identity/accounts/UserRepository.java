@@ -5,7 +5,6 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +33,4 @@ public interface UserRepository extends CrudRepository<User, UUID> {
      */
     @Query("select * from users where id in (:ids) order by id for update")
     List<User> findAllByIdForUpdate(Collection<UUID> ids);
-
-    @Query("update users set plan = :plan, status = :status, plan_changed_at = :planChangedAt, updated_at = now() "
-            + "where id = :id")
-    void updatePlan(UUID id, String plan, String status, Instant planChangedAt);
 }

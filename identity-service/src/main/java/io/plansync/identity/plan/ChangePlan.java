@@ -11,6 +11,9 @@ import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -51,7 +54,8 @@ public class ChangePlan {
         if (id.isEmpty()) {
             throw refuse(attempt, UserIds.notFound());
         }
-        Optional<PlanChangeRules.Outcome> outcome = transactions.executeWrite(status -> apply(id.get(), change, attempt));
+        Optional<PlanChangeRules.Outcome> outcome = transactions.executeWrite(
+                status -> apply(status.getConnection(), id.get(), change, attempt));
         if (outcome.isEmpty()) {
             throw UserIds.notFound();
         }
@@ -60,13 +64,15 @@ public class ChangePlan {
     }
 
     /** @return the outcome, or empty when there is no such user */
-    private Optional<PlanChangeRules.Outcome> apply(UUID id, PlanChange change, PlanChangeAttempt attempt) {
+    private Optional<PlanChangeRules.Outcome> apply(Connection connection, UUID id, PlanChange change,
+                                                    PlanChangeAttempt attempt) throws SQLException {
         User user = rules.lock(id).orElse(null);
         if (user == null) {
             audit.save(attempt.refused(UserIds.notFound()));
             return Optional.empty();
         }
-        PlanChangeRules.Outcome outcome = rules.apply(user, change);
+        PlanChangeRules.Outcome outcome = rules.applyAll(connection, Map.of(id, user),
+                List.of(new PlanChangeRules.Pending(id, change))).getFirst().outcome();
         audit.save(attempt.entry(user, outcome.auditName, 200, null));
         return Optional.of(outcome);
     }

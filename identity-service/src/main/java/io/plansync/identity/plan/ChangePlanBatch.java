@@ -12,6 +12,7 @@ import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,7 +71,7 @@ public class ChangePlanBatch {
         // Each user's changes in time order, as if sent one by one (stable: equal times keep the request's order).
         valid.sort(Comparator.comparing(Item::userId).thenComparing(item -> item.change().timestamp()));
         transactions.executeWrite(status -> {
-            apply(valid, results, entries);
+            apply(status.getConnection(), valid, results, entries);
             // One JDBC batch; the entries commit with the changes they describe.
             PlanChangeAudit.insertAll(status.getConnection(), entries);
             return null;
@@ -78,23 +79,26 @@ public class ChangePlanBatch {
         return new PlanChangeBatch.Response(Arrays.asList(results));
     }
 
-    /** Applies changes sorted by user and time, carrying each user's state from one of its changes to the next. */
-    private void apply(List<Item> sorted, PlanChangeBatch.Result[] results, List<PlanChangeAudit.Entry> entries) {
+    /** Applies changes sorted by user and time, as if one by one (see {@link PlanChangeRules#applyAll}). */
+    private void apply(Connection connection, List<Item> sorted, PlanChangeBatch.Result[] results,
+                       List<PlanChangeAudit.Entry> entries) throws SQLException {
         Map<UUID, User> users = rules.lockAll(sorted.stream().map(Item::userId).distinct().toList());
+        List<Item> known = new ArrayList<>(sorted.size());
         for (Item item : sorted) {
-            User user = users.get(item.userId());
-            if (user == null) {
+            if (users.containsKey(item.userId())) {
+                known.add(item);
+            } else {
                 results[item.index()] = item.notFound();
                 entries.add(item.attempt().refused(UserIds.notFound()));
-                continue;
             }
-            PlanChange change = item.change();
-            PlanChangeRules.Outcome outcome = rules.apply(user, change);
-            entries.add(item.attempt().entry(user, outcome.auditName, 200, null));
-            results[item.index()] = item.ok(outcome.applied());
-            if (outcome.applied()) {
-                users.put(user.id(), user.withPlan(change.plan().wire(), change.status().wire(), change.timestamp()));
-            }
+        }
+        List<PlanChangeRules.Applied> applied = rules.applyAll(connection, users, known.stream()
+                .map(item -> new PlanChangeRules.Pending(item.userId(), item.change())).toList());
+        for (int i = 0; i < known.size(); i++) {
+            Item item = known.get(i);
+            PlanChangeRules.Applied outcome = applied.get(i);
+            entries.add(item.attempt().entry(outcome.before(), outcome.outcome().auditName, 200, null));
+            results[item.index()] = item.ok(outcome.outcome().applied());
         }
     }
 

@@ -11,10 +11,16 @@ import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -24,12 +30,10 @@ import java.util.UUID;
 @Singleton
 class PlanChangeRules {
     private final UserRepository users;
-    private final AppliedPlanEvents appliedEvents;
     private final JsonMapper json;
 
-    PlanChangeRules(UserRepository users, AppliedPlanEvents appliedEvents, JsonMapper json) {
+    PlanChangeRules(UserRepository users, JsonMapper json) {
         this.users = users;
-        this.appliedEvents = appliedEvents;
         this.json = json;
     }
 
@@ -86,21 +90,60 @@ class PlanChangeRules {
         return locked;
     }
 
+    /** A valid change to an existing user, locked in the current transaction. */
+    record Pending(UUID userId, PlanChange change) {
+    }
+
+    /** What became of a change, and the user as it stood just before it (for the audit trail). */
+    record Applied(User before, Outcome outcome) {
+    }
+
     /**
-     * Applies a valid change to a user locked in the current transaction, unless it is older than the user's
-     * current plan or its event was applied before.
+     * Applies valid changes to users locked in the current transaction as if one by one in the given order, which
+     * must be by user and then by time: a change older than the user's current plan is stale, one whose event was
+     * applied before is a duplicate, any other is applied. Three statements at most, whatever their number.
+     *
+     * @param locked the users as locked, before any of these changes
+     * @return one result per change, in the given order
      */
-    Outcome apply(User locked, PlanChange change) {
-        if (locked.planChangedAt() != null && change.timestamp().isBefore(locked.planChangedAt())) {
-            return Outcome.STALE;
+    List<Applied> applyAll(Connection connection, Map<UUID, User> locked, List<Pending> sorted) throws SQLException {
+        for (int i = 1; i < sorted.size(); i++) {
+            Pending previous = sorted.get(i - 1);
+            Pending next = sorted.get(i);
+            int byUser = previous.userId().compareTo(next.userId());
+            if (byUser > 0 || byUser == 0 && next.change().timestamp().isBefore(previous.change().timestamp())) {
+                throw new IllegalArgumentException("changes must be sorted by user and time");
+            }
         }
-        // Checked after staleness: a stale event is not remembered, as it changed nothing.
-        if (change.eventId() == null) {
-            users.updatePlan(locked.id(), change.plan().wire(), change.status().wire(), change.timestamp());
-            return Outcome.APPLIED;
+        // In this order a user's changes only move forward in time, so a change is stale against the user's plan
+        // before the batch exactly when it is stale against the plan its predecessors left: the dedupe insert can
+        // be done for all at once, before the walk below.
+        Set<String> remembered = PlanChangeStatements.rememberNew(connection, sorted.stream()
+                .filter(p -> p.change().eventId() != null && !isStale(locked.get(p.userId()), p.change()))
+                .map(p -> new PlanChangeStatements.Remember(p.change().eventId(), p.userId()))
+                .toList());
+        Map<UUID, User> current = new HashMap<>(locked);
+        Map<UUID, PlanChangeStatements.SetPlan> newest = new LinkedHashMap<>();
+        List<Applied> results = new ArrayList<>(sorted.size());
+        for (Pending pending : sorted) {
+            User user = current.get(pending.userId());
+            PlanChange change = pending.change();
+            Outcome outcome = isStale(user, change) ? Outcome.STALE
+                    // remove: an event id twice in the batch applies once, the first time
+                    : change.eventId() == null || remembered.remove(change.eventId()) ? Outcome.APPLIED
+                    : Outcome.DUPLICATE;
+            results.add(new Applied(user, outcome));
+            if (outcome.applied()) {
+                current.put(user.id(), user.withPlan(change.plan().wire(), change.status().wire(), change.timestamp()));
+                newest.put(user.id(), new PlanChangeStatements.SetPlan(user.id(), change.plan().wire(),
+                        change.status().wire(), change.timestamp()));
+            }
         }
-        int updated = appliedEvents.updatePlanIfNew(change.eventId(), locked.id(), change.plan().wire(),
-                change.status().wire(), change.timestamp());
-        return updated == 1 ? Outcome.APPLIED : Outcome.DUPLICATE;
+        PlanChangeStatements.setPlans(connection, List.copyOf(newest.values()));
+        return results;
+    }
+
+    private static boolean isStale(User user, PlanChange change) {
+        return user.planChangedAt() != null && change.timestamp().isBefore(user.planChangedAt());
     }
 }

@@ -7,6 +7,7 @@ import io.plansync.payment.checkout.Payments;
 import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.plans.PlanPrice;
 import io.plansync.payment.userplan.PlanChangeRecorder;
+import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import java.util.UUID;
 /**
  * Applies a verified Stripe event, exactly once, in one transaction: the event (the dedupe key), the payment's
  * status, the user's plan and the outbox row for identity-service commit together. Nothing here calls
- * identity-service; the outbox relay does that after commit.
+ * identity-service; the outbox relay does that after commit. Succeeded payments, the hot path, may share their
+ * transaction with others that arrive at the same time ({@link AcceptSucceededPayments}).
  */
 @Singleton
 public class HandleStripeEvent {
@@ -32,10 +34,13 @@ public class HandleStripeEvent {
     private final PlanChangeRecorder planChanges;
     private final PlanCatalog catalog;
     private final TransactionOperations<Connection> transactions;
+    private final AcceptSucceededPayments acceptSucceededPayments;
     private final MeterRegistry metrics;
 
     public HandleStripeEvent(StripeEvents events, Payments payments, PlanChangeRecorder planChanges, PlanCatalog catalog,
-                             TransactionOperations<Connection> transactions, MeterRegistry metrics) {
+                             TransactionOperations<Connection> transactions,
+                             AcceptSucceededPayments acceptSucceededPayments, MeterRegistry metrics) {
+        this.acceptSucceededPayments = acceptSucceededPayments;
         this.metrics = metrics;
         this.events = events;
         this.payments = payments;
@@ -82,15 +87,8 @@ public class HandleStripeEvent {
             return store(event, "rejected", "paid " + amount + " " + currency + " but " + plan.get().id() + " costs "
                     + plan.get().amount() + " " + plan.get().currency(), paymentIntentId, userId);
         }
-        return transactions.executeWrite(status -> {
-            // Three round trips in all (lock + event + payment, plan state, plan + outbox): this path is the hot one.
-            if (events.acceptSucceededPayment(event.id(), event.created(), paymentIntentId, userId, plan.get().id(),
-                    amount, currency) == 0) {
-                return Result.DUPLICATE;
-            }
-            boolean changed = planChanges.paymentsChanged(userId, event.id(), event.created());
-            return new Result("accepted", changed ? null : "plan unchanged: a newer payment stands", false);
-        });
+        return acceptSucceededPayments.accept(new SucceededPayment(event.id(), event.created(), paymentIntentId,
+                userId, plan.get().id(), amount, currency, CorrelationId.current().orElse(null)));
     }
 
     private Result failed(StripeEvent event) {

@@ -12,6 +12,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
+import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
@@ -28,6 +29,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +66,12 @@ class WebhookTest implements TestPropertyProvider {
 
     @Inject
     JsonMapper json;
+
+    @Inject
+    GroupCommitProperties groupCommit;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     @Override
     public Map<String, String> getProperties() {
@@ -409,6 +417,70 @@ class WebhookTest implements TestPropertyProvider {
         assertThat(outboxOf(user)).hasSize(1);
     }
 
+    // --- group commit: concurrent events share a transaction, each answered after its commit ----------------------
+
+    @Test
+    void events_arriving_while_a_transaction_runs_commit_together_with_the_same_outcome_as_one_by_one()
+            throws Exception {
+        List<UUID> buyers = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            UUID user = UUID.randomUUID();
+            buyers.add(user);
+            payloads.add(proPaid(newEventId(), user, now() - 60));
+            payloads.add(StripeWebhooks.paymentIntentSucceeded(newEventId(), now(), "pi_" + UUID.randomUUID(),
+                    user.toString(), "enterprise", 9900, "usd"));
+        }
+        String redelivered = proPaid(newEventId(), UUID.randomUUID(), now());
+        payloads.add(redelivered);
+        payloads.add(redelivered);
+
+        List<Answer> answers = whileCommittersAreHeld(payloads);
+
+        assertThat(answers).extracting(Answer::status).containsOnly(200);
+        assertThat(answers).filteredOn(a -> Boolean.TRUE.equals(a.body().get("duplicate"))).hasSize(1);
+        // One event per user, payment and event id in a group: the 18 queued events make two groups of 9.
+        assertThat(groupSizes().max()).as("largest group").isGreaterThanOrEqualTo(payloads.size() / 2.0);
+        for (UUID user : buyers) {
+            // Whatever order the pair was committed in, the newest payment decides and is the last thing queued.
+            assertThat(planOf(user)).contains("enterprise");
+            assertThat(outboxOf(user)).last().satisfies(row -> assertThat(row).containsEntry("plan", "enterprise"));
+            assertThat(count("select count(*) from payments where user_id = ? and status = 'succeeded'", user))
+                    .isEqualTo(2L);
+        }
+        assertThat(count("select count(*) from stripe_events where event_id = ?",
+                redelivered.replaceFirst("(?s)^\\s*\\{\"id\":\"([^\"]+)\".*", "$1"))).isEqualTo(1L);
+    }
+
+    @Test
+    void an_event_that_fails_inside_a_group_fails_alone_and_the_others_commit() throws Exception {
+        UUID unlucky = UUID.randomUUID();
+        List<UUID> others = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        List<String> payloads = new ArrayList<>();
+        payloads.add(proPaid(newEventId(), unlucky, now()));
+        others.forEach(user -> payloads.add(proPaid(newEventId(), user, now())));
+        execute("create function refuse_outbox_for_group_test() returns trigger language plpgsql as $$ begin "
+                + "if new.user_id = '" + unlucky + "' then raise exception 'outbox unavailable'; end if; "
+                + "return new; end; $$");
+        execute("create trigger refuse_outbox_for_group_test before insert on outbox for each row "
+                + "execute function refuse_outbox_for_group_test()");
+        double splitBefore = splitGroups().count();
+        List<Answer> answers;
+        try {
+            answers = whileCommittersAreHeld(payloads);
+        } finally {
+            execute("drop trigger refuse_outbox_for_group_test on outbox");
+            execute("drop function refuse_outbox_for_group_test()");
+        }
+
+        assertThat(answers.getFirst().status()).isGreaterThanOrEqualTo(500); // Stripe will redeliver it
+        assertThat(answers.subList(1, answers.size())).extracting(Answer::status).containsOnly(200);
+        assertThat(splitGroups().count()).isGreaterThan(splitBefore);
+        assertThat(planOf(unlucky)).isEmpty();
+        assertThat(count("select count(*) from stripe_events where user_id = ?", unlucky)).isZero();
+        others.forEach(user -> assertThat(planOf(user)).contains("pro"));
+    }
+
     @Test
     void user_status_reports_the_paid_plan_and_a_pending_sync() throws IOException {
         UUID user = UUID.randomUUID();
@@ -642,7 +714,65 @@ class WebhookTest implements TestPropertyProvider {
 
     // --- helpers ------------------------------------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Holds every committer inside a transaction (each waits for the lock of a user this test holds), sends the
+     * payloads so that they queue up, then lets one committer go: it takes all of them at once. Answers in payload
+     * order.
+     */
+    private List<Answer> whileCommittersAreHeld(List<String> payloads) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(payloads.size() + groupCommit.committers());
+        List<UUID> gates = new ArrayList<>();
+        List<Future<Answer>> gated = new ArrayList<>();
+        try {
+            for (int i = 0; i < groupCommit.committers(); i++) {
+                UUID gate = UUID.randomUUID();
+                gates.add(gate);
+                count("select count(*) from (select pg_advisory_lock(hashtextextended('plansync.user:' || ?, 0))) l",
+                        gate.toString());
+                String payload = proPaid(newEventId(), gate, now());
+                gated.add(senders.submit(() -> deliverSigned(payload)));
+                long held = i + 1;
+                Eventually.await("committer " + held + " waiting for its lock", Duration.ofSeconds(10),
+                        () -> count("select count(*) from pg_locks where locktype = 'advisory' and not granted"),
+                        waiting -> waiting == held);
+            }
+            List<Future<Answer>> sent = new ArrayList<>();
+            for (String payload : payloads) {
+                sent.add(senders.submit(() -> deliverSigned(payload)));
+            }
+            Eventually.await("events queued", Duration.ofSeconds(10), this::waitingEvents,
+                    waiting -> waiting == payloads.size());
+            unlock(gates.getFirst());
+            List<Answer> answers = new ArrayList<>();
+            for (Future<Answer> answer : sent) {
+                answers.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            gates.forEach(this::unlock);
+            for (Future<Answer> answer : gated) {
+                assertThat(answer.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            senders.shutdownNow();
+        }
+    }
+
+    private void unlock(UUID gate) {
+        query("select pg_advisory_unlock(hashtextextended('plansync.user:' || ?, 0))", gate.toString());
+    }
+
+    private double waitingEvents() {
+        return metrics.get("plansync.webhook.group.waiting").gauge().value();
+    }
+
+    private io.micrometer.core.instrument.DistributionSummary groupSizes() {
+        return metrics.get("plansync.webhook.group.events").summary();
+    }
+
+    private io.micrometer.core.instrument.Counter splitGroups() {
+        return metrics.get("plansync.webhook.group.split").counter();
+    }
+
     private static Map<String, Object> sync(Map<String, Object> status) {
         return (Map<String, Object>) status.get("sync");
     }

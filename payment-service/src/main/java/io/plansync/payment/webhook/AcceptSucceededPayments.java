@@ -1,0 +1,188 @@
+package io.plansync.payment.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.transaction.TransactionOperations;
+import io.plansync.payment.userplan.PlanChangeRecorder;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Accepts succeeded payments with group commit: the payments that arrive while a transaction is running wait and
+ * are then committed together in one transaction (three statements and one commit for the whole group), each
+ * webhook still answered only after its own event committed. Under load this spends one commit and three round
+ * trips on many events instead of on each; alone, an event waits for nobody.
+ *
+ * <p>Each payment gets exactly what it would get in a transaction of its own: a group holds at most one event per
+ * user, payment intent and event id (later ones go in the next group), and takes the users' locks in one order.
+ * If a group's transaction fails, each of its payments is retried in a transaction of its own, so one bad event
+ * cannot fail the others.
+ */
+@Singleton
+public class AcceptSucceededPayments {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptSucceededPayments.class);
+
+    private final PlanChangeRecorder planChanges;
+    private final TransactionOperations<Connection> transactions;
+    private final int maxEvents;
+    private final DistributionSummary groupSizes;
+    private final Counter splitGroups;
+    private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> committers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public AcceptSucceededPayments(PlanChangeRecorder planChanges, TransactionOperations<Connection> transactions,
+                                   GroupCommitProperties properties, MeterRegistry metrics) {
+        this.planChanges = planChanges;
+        this.transactions = transactions;
+        this.maxEvents = properties.maxEvents();
+        this.groupSizes = DistributionSummary.builder("plansync.webhook.group.events")
+                .description("Payment events committed in one transaction").register(metrics);
+        this.splitGroups = Counter.builder("plansync.webhook.group.split")
+                .description("Groups whose transaction failed, so that each event was retried alone").register(metrics);
+        Gauge.builder("plansync.webhook.group.waiting", queue, BlockingQueue::size)
+                .description("Payment events waiting for a transaction").register(metrics);
+        for (int i = 0; i < properties.committers(); i++) {
+            committers.add(Thread.ofPlatform().name("webhook-commit-" + i).daemon(true).start(this::commitQueued));
+        }
+    }
+
+    private record Waiting(SucceededPayment payment, CompletableFuture<HandleStripeEvent.Result> result) {
+    }
+
+    /** Returns once the payment's event has committed (or was a redelivery). */
+    HandleStripeEvent.Result accept(SucceededPayment payment) {
+        Waiting waiting = new Waiting(payment, new CompletableFuture<>());
+        queue.add(waiting);
+        if (!running && queue.remove(waiting)) {
+            // Shutting down and no committer took it: commit it here.
+            commit(List.of(waiting));
+        }
+        try {
+            return waiting.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the event was being committed", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void commitQueued() {
+        List<Waiting> taken = new ArrayList<>(maxEvents);
+        while (running || !queue.isEmpty()) {
+            try {
+                Waiting first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                queue.drainTo(taken, maxEvents - 1);
+                for (List<Waiting> group : groups(taken)) {
+                    commit(group);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                // Never leave a webhook waiting: whatever went wrong, answer it (Stripe will redeliver).
+                taken.forEach(w -> w.result().completeExceptionally(e));
+            } finally {
+                taken.clear();
+            }
+        }
+    }
+
+    /** Splits the taken payments, in arrival order, into groups with no user, payment intent or event twice. */
+    static List<List<Waiting>> groups(List<Waiting> taken) {
+        List<List<Waiting>> groups = new ArrayList<>();
+        List<Set<Object>> keys = new ArrayList<>();
+        for (Waiting waiting : taken) {
+            SucceededPayment p = waiting.payment();
+            List<Object> own = List.of(p.userId(), "pi:" + p.paymentIntentId(), "evt:" + p.eventId());
+            int i = 0;
+            while (i < groups.size() && own.stream().anyMatch(keys.get(i)::contains)) {
+                i++;
+            }
+            if (i == groups.size()) {
+                groups.add(new ArrayList<>());
+                keys.add(new HashSet<>());
+            }
+            groups.get(i).add(waiting);
+            keys.get(i).addAll(own);
+        }
+        return groups;
+    }
+
+    private void commit(List<Waiting> group) {
+        List<SucceededPayment> payments = group.stream().map(Waiting::payment).toList();
+        Map<String, HandleStripeEvent.Result> results;
+        groupSizes.record(group.size());
+        try {
+            results = transactions.executeWrite(status -> acceptTogether(status.getConnection(), payments));
+        } catch (Exception e) {
+            // The transaction manager may rethrow the callback's SQLException as it is, checked or not.
+            if (group.size() == 1) {
+                group.getFirst().result().completeExceptionally(e instanceof RuntimeException runtime ? runtime
+                        : new DataAccessException("Could not accept the payment event", e));
+            } else {
+                splitGroups.increment();
+                LOG.warn("A group of {} payment events failed ({}); committing each alone", group.size(),
+                        e.getClass().getSimpleName());
+                group.forEach(waiting -> commit(List.of(waiting)));
+            }
+            return;
+        }
+        group.forEach(w -> w.result().complete(results.get(w.payment().eventId())));
+    }
+
+    /** One transaction for the group; visible to tests so that they can make a group of their own choosing. */
+    Map<String, HandleStripeEvent.Result> acceptTogether(Connection connection, List<SucceededPayment> payments)
+            throws SQLException {
+        Set<String> fresh = SucceededPaymentStatements.acceptNew(connection, payments);
+        List<PlanChangeRecorder.PaymentsChange> changes = payments.stream()
+                .filter(p -> fresh.contains(p.eventId()))
+                .map(p -> new PlanChangeRecorder.PaymentsChange(p.userId(), p.eventId(), p.eventCreatedAt(),
+                        p.correlationId()))
+                .toList();
+        Set<UUID> changed = planChanges.paymentsChanged(connection, changes);
+        return payments.stream().collect(Collectors.toMap(SucceededPayment::eventId, p -> !fresh.contains(p.eventId())
+                ? HandleStripeEvent.Result.DUPLICATE
+                : new HandleStripeEvent.Result("accepted",
+                changed.contains(p.userId()) ? null : "plan unchanged: a newer payment stands", false)));
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        // No interrupt: a committer may be inside a transaction. It sees the flag within one poll and ends once
+        // the queue is empty.
+        running = false;
+        for (Thread committer : committers) {
+            committer.join(10_000);
+        }
+    }
+}
