@@ -12,10 +12,9 @@ import io.micronaut.data.repository.GenericRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Function;
 
 /** The append-only trail of plan-change attempts. There is deliberately no update or delete here. */
 @JdbcRepository(dialect = Dialect.POSTGRES)
@@ -24,34 +23,27 @@ public interface PlanChangeAudit extends GenericRepository<PlanChangeAudit.Entry
     Entry save(Entry entry);
 
     /**
-     * Inserts the entries as one JDBC batch on the caller's transaction. Not {@code saveAll}: that asks for the
-     * generated ids, and pgjdbc then runs the batch one statement and round trip at a time. {@code occurred_at}
-     * takes the column default (the transaction's start).
+     * Inserts the entries in one statement on the caller's transaction (arrays, one per column), whatever their
+     * number. Not {@code saveAll}: that asks for the generated ids and runs one statement per row.
+     * {@code occurred_at} takes the column default (the transaction's start); ids follow the entries' order.
      */
     static void insertAll(Connection connection, List<Entry> entries) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("insert into plan_change_audit (actor_type, "
                 + "actor_id, token_jti, target_user_id, from_plan, from_status, to_plan, to_status, updated_by, "
                 + "event_id, source_timestamp, result, http_status, code) "
-                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Entry entry : entries) {
-                insert.setString(1, entry.actorType());
-                insert.setString(2, entry.actorId());
-                insert.setString(3, entry.tokenJti());
-                insert.setString(4, entry.targetUserId());
-                insert.setString(5, entry.fromPlan());
-                insert.setString(6, entry.fromStatus());
-                insert.setString(7, entry.toPlan());
-                insert.setString(8, entry.toStatus());
-                insert.setString(9, entry.updatedBy());
-                insert.setString(10, entry.eventId());
-                insert.setObject(11, entry.sourceTimestamp() == null ? null
-                        : entry.sourceTimestamp().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-                insert.setString(12, entry.result());
-                insert.setInt(13, entry.httpStatus());
-                insert.setString(14, entry.code());
-                insert.addBatch();
+                + "select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::int[], ?::text[])")) {
+            List<Function<Entry, Object>> columns = List.of(Entry::actorType, Entry::actorId, Entry::tokenJti,
+                    Entry::targetUserId, Entry::fromPlan, Entry::fromStatus, Entry::toPlan, Entry::toStatus,
+                    Entry::updatedBy, Entry::eventId, Entry::sourceTimestamp, Entry::result, Entry::httpStatus,
+                    Entry::code);
+            for (int c = 0; c < columns.size(); c++) {
+                Function<Entry, Object> column = columns.get(c);
+                // Sent as text and cast in SQL: one encoding for every column type (Instant prints as ISO-8601).
+                insert.setArray(c + 1, connection.createArrayOf("text", entries.stream().map(column)
+                        .map(value -> value == null ? null : value.toString()).toArray()));
             }
-            insert.executeBatch();
+            insert.executeUpdate();
         }
     }
 

@@ -177,7 +177,7 @@ public class Reconcile {
                 }
                 recovered++;
                 if (!dryRun) {
-                    var result = handleStripeEvent.handle(StripeEvent.from(event));
+                    var result = handleStripeEvent.handle(StripeEvent.from(event)).join();
                     LOG.warn("Reconciliation: recovered Stripe event {} the webhook never delivered: {}",
                             event.getId(), result.outcome());
                 }

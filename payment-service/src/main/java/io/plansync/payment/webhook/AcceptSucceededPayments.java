@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +24,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
 /**
  * Accepts succeeded payments with group commit: the payments that arrive while a transaction is running wait and
  * are then committed together in one transaction (three statements and one commit for the whole group), each
- * webhook still answered only after its own event committed. Under load this spends one commit and three round
+ * webhook still answered only after its own event committed. A waiting webhook holds no thread. Under load this spends one commit and three round
  * trips on many events instead of on each; alone, an event waits for nobody.
  *
  * <p>Each payment gets exactly what it would get in a transaction of its own: a group holds at most one event per
@@ -46,6 +47,8 @@ public class AcceptSucceededPayments {
     private final PlanChangeRecorder planChanges;
     private final TransactionOperations<Connection> transactions;
     private final int maxEvents;
+    private final Duration lockWait;
+    private final Duration answerWithin;
     private final DistributionSummary groupSizes;
     private final Counter splitGroups;
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
@@ -57,6 +60,8 @@ public class AcceptSucceededPayments {
         this.planChanges = planChanges;
         this.transactions = transactions;
         this.maxEvents = properties.maxEvents();
+        this.lockWait = properties.lockWait();
+        this.answerWithin = properties.answerWithin();
         this.groupSizes = DistributionSummary.builder("plansync.webhook.group.events")
                 .description("Payment events committed in one transaction").register(metrics);
         this.splitGroups = Counter.builder("plansync.webhook.group.split")
@@ -71,25 +76,20 @@ public class AcceptSucceededPayments {
     private record Waiting(SucceededPayment payment, CompletableFuture<HandleStripeEvent.Result> result) {
     }
 
-    /** Returns once the payment's event has committed (or was a redelivery). */
-    HandleStripeEvent.Result accept(SucceededPayment payment) {
+    /**
+     * Queues the payment for the next group; the future completes once its event has committed (or was found to be
+     * a redelivery), or fails if it could not be committed. No thread waits for it in the meantime.
+     */
+    CompletableFuture<HandleStripeEvent.Result> submit(SucceededPayment payment) {
         Waiting waiting = new Waiting(payment, new CompletableFuture<>());
         queue.add(waiting);
         if (!running && queue.remove(waiting)) {
-            // Shutting down and no committer took it: commit it here.
-            commit(List.of(waiting));
+            // Shutting down and no committer took it: commit it on a thread of its own.
+            Thread.ofVirtual().start(() -> commit(List.of(waiting)));
         }
-        try {
-            return waiting.result().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the event was being committed", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        // A webhook never waits without end (a lock held by a frozen replica, a stuck database): it gets a 5xx and
+        // Stripe redelivers; if its event commits after all, the redelivery is a duplicate.
+        return waiting.result().orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void commitQueued() {
@@ -106,8 +106,8 @@ public class AcceptSucceededPayments {
                     commit(group);
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // Nothing interrupts a committer on purpose; one that left would leave every webhook waiting.
+                LOG.warn("Payment committer interrupted; it carries on");
             } catch (Throwable e) {
                 // Never leave a webhook waiting: whatever went wrong, answer it (Stripe will redeliver).
                 taken.forEach(w -> w.result().completeExceptionally(e));
@@ -146,24 +146,37 @@ public class AcceptSucceededPayments {
             results = transactions.executeWrite(status -> acceptTogether(status.getConnection(), payments));
         } catch (Exception e) {
             // The transaction manager may rethrow the callback's SQLException as it is, checked or not.
-            if (group.size() == 1) {
-                group.getFirst().result().completeExceptionally(e instanceof RuntimeException runtime ? runtime
-                        : new DataAccessException("Could not accept the payment event", e));
-            } else {
-                splitGroups.increment();
-                LOG.warn("A group of {} payment events failed ({}); committing each alone", group.size(),
-                        e.getClass().getSimpleName());
-                group.forEach(waiting -> commit(List.of(waiting)));
+            if (group.size() == 1 || databaseUnreachable(e)) {
+                // Alone, each would wait for the database as long again: fail them all now, Stripe redelivers.
+                DataAccessException failure = new DataAccessException("Could not accept the payment event", e);
+                group.forEach(w -> w.result().completeExceptionally(failure));
+                return;
             }
+            splitGroups.increment();
+            LOG.warn("A group of {} payment events failed ({}); committing each alone", group.size(),
+                    e.getClass().getSimpleName());
+            group.forEach(waiting -> commit(List.of(waiting)));
             return;
         }
         group.forEach(w -> w.result().complete(results.get(w.payment().eventId())));
     }
 
+    /** No connection, or it broke (SQLSTATE class 08): not something one event of the group caused. */
+    private static boolean databaseUnreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One transaction for the group; visible to tests so that they can make a group of their own choosing. */
     Map<String, HandleStripeEvent.Result> acceptTogether(Connection connection, List<SucceededPayment> payments)
             throws SQLException {
-        Set<String> fresh = SucceededPaymentStatements.acceptNew(connection, payments);
+        Set<String> fresh = SucceededPaymentStatements.acceptNew(connection, payments, lockWait);
         List<PlanChangeRecorder.PaymentsChange> changes = payments.stream()
                 .filter(p -> fresh.contains(p.eventId()))
                 .map(p -> new PlanChangeRecorder.PaymentsChange(p.userId(), p.eventId(), p.eventCreatedAt(),

@@ -8,6 +8,9 @@ import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.plans.PlanPrice;
 import io.plansync.payment.userplan.PlanChangeRecorder;
 import io.plansync.support.correlation.CorrelationId;
+import io.micronaut.core.propagation.PropagatedContext;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 /**
  * Applies a verified Stripe event, exactly once, in one transaction: the event (the dedupe key), the payment's
@@ -35,12 +41,15 @@ public class HandleStripeEvent {
     private final PlanCatalog catalog;
     private final TransactionOperations<Connection> transactions;
     private final AcceptSucceededPayments acceptSucceededPayments;
+    private final ExecutorService blockingExecutor;
     private final MeterRegistry metrics;
 
     public HandleStripeEvent(StripeEvents events, Payments payments, PlanChangeRecorder planChanges, PlanCatalog catalog,
                              TransactionOperations<Connection> transactions,
-                             AcceptSucceededPayments acceptSucceededPayments, MeterRegistry metrics) {
+                             AcceptSucceededPayments acceptSucceededPayments,
+                             @Named(TaskExecutors.BLOCKING) ExecutorService blockingExecutor, MeterRegistry metrics) {
         this.acceptSucceededPayments = acceptSucceededPayments;
+        this.blockingExecutor = blockingExecutor;
         this.metrics = metrics;
         this.events = events;
         this.payments = payments;
@@ -54,13 +63,26 @@ public class HandleStripeEvent {
         static final Result DUPLICATE = new Result("duplicate", null, true);
     }
 
-    public Result handle(StripeEvent event) {
-        Result result = switch (event.type()) {
+    /**
+     * The future completes once the event's transaction has committed. A valid succeeded payment (the hot path)
+     * goes to group commit without holding a thread; everything else runs on the blocking executor.
+     */
+    public CompletableFuture<Result> handle(StripeEvent event) {
+        CompletableFuture<Result> result = switch (event.type()) {
             case "payment_intent.succeeded" -> succeeded(event);
-            case "payment_intent.payment_failed" -> failed(event);
-            case "charge.refunded" -> refunded(event);
-            default -> store(event, "ignored", null, null, null);
+            case "payment_intent.payment_failed" -> blocking(() -> failed(event));
+            case "charge.refunded" -> blocking(() -> refunded(event));
+            default -> blocking(() -> store(event, "ignored", null, null, null));
         };
+        PropagatedContext context = PropagatedContext.getOrEmpty();
+        return result.thenApply(done -> {
+            try (PropagatedContext.Scope ignored = context.propagate()) {
+                return recorded(event, done);
+            }
+        });
+    }
+
+    private Result recorded(StripeEvent event, Result result) {
         metrics.counter("plansync.webhooks", "type", KNOWN_TYPES.contains(event.type()) ? event.type() : "other",
                 "outcome", result.outcome()).increment();
         if ("rejected".equals(result.outcome())) {
@@ -71,24 +93,31 @@ public class HandleStripeEvent {
         return result;
     }
 
-    private Result succeeded(StripeEvent event) {
+    private CompletableFuture<Result> succeeded(StripeEvent event) {
         String paymentIntentId = event.string("id").orElse(null);
         UUID userId = userId(event.metadata("userId"));
         if (userId == null) {
-            return store(event, "rejected", "metadata.userId is missing or not a user id", paymentIntentId, null);
+            return blocking(() -> store(event, "rejected", "metadata.userId is missing or not a user id",
+                    paymentIntentId, null));
         }
         Optional<PlanPrice> plan = catalog.find(String.valueOf(event.metadata("plan"))).filter(PlanPrice::isPurchasable);
         if (plan.isEmpty()) {
-            return store(event, "rejected", "metadata.plan is not a paid plan", paymentIntentId, userId);
+            return blocking(() -> store(event, "rejected", "metadata.plan is not a paid plan", paymentIntentId, userId));
         }
         long amount = event.number("amount_received").orElse(-1L);
         String currency = event.string("currency").orElse("");
         if (paymentIntentId == null || !plan.get().isPaidBy(amount, currency)) {
-            return store(event, "rejected", "paid " + amount + " " + currency + " but " + plan.get().id() + " costs "
-                    + plan.get().amount() + " " + plan.get().currency(), paymentIntentId, userId);
+            String reason = "paid " + amount + " " + currency + " but " + plan.get().id() + " costs "
+                    + plan.get().amount() + " " + plan.get().currency();
+            return blocking(() -> store(event, "rejected", reason, paymentIntentId, userId));
         }
-        return acceptSucceededPayments.accept(new SucceededPayment(event.id(), event.created(), paymentIntentId,
+        return acceptSucceededPayments.submit(new SucceededPayment(event.id(), event.created(), paymentIntentId,
                 userId, plan.get().id(), amount, currency, CorrelationId.current().orElse(null)));
+    }
+
+    /** Database work off the caller's thread (the HTTP event loop), with the request's context (correlation id). */
+    private CompletableFuture<Result> blocking(Supplier<Result> work) {
+        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(work), blockingExecutor);
     }
 
     private Result failed(StripeEvent event) {

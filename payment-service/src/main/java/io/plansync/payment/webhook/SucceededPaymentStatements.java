@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,11 +21,13 @@ final class SucceededPaymentStatements {
      * Takes the users' plan locks (the keys of {@code UserPlans.lockUser}, in user-id order so that two groups cannot
      * deadlock, and before any row so that the plan read next is current), stores each event unless it was received
      * before, and for each new one marks its payment succeeded (a payment refunded before this late event stays
-     * refunded). At most one payment per user, payment intent and event.
+     * refunded). At most one payment per user, payment intent and event. Cancelled after {@code lockWait} (whole
+     * seconds, at least one), so that a lock held elsewhere cannot stall every group behind this one.
      *
      * @return the ids of the events that were new (the others were redeliveries and changed nothing)
      */
-    static Set<String> acceptNew(Connection connection, List<SucceededPayment> payments) throws SQLException {
+    static Set<String> acceptNew(Connection connection, List<SucceededPayment> payments, Duration lockWait)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "with input as (select * from unnest(?::text[], ?::timestamptz[], ?::text[], ?::uuid[], ?::text[], "
                         + "?::bigint[], ?::text[]) i(event_id, created_at, payment_intent_id, user_id, plan, amount, currency)), "
@@ -41,6 +44,8 @@ final class SucceededPaymentStatements {
                         + "succeeded_at = excluded.succeeded_at, updated_at = now() "
                         + "where payments.status in ('created', 'failed') returning 1) "
                         + "select event_id from new_event")) {
+            // Cancelled from the client after this long (no extra round trip unless it fires).
+            statement.setQueryTimeout((int) Math.max(1, lockWait.toSeconds()));
             statement.setArray(1, texts(connection, payments, SucceededPayment::eventId));
             statement.setArray(2, texts(connection, payments, p -> p.eventCreatedAt().toString()));
             statement.setArray(3, texts(connection, payments, SucceededPayment::paymentIntentId));

@@ -8,8 +8,6 @@ import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
@@ -17,13 +15,14 @@ import io.plansync.contracts.ProblemCodes;
 import io.plansync.support.problem.ProblemException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Stripe's webhook. The signature is checked over the raw bytes before anything is parsed or stored; the answer
- * is sent only after the event's transaction has committed.
+ * is sent only after the event's transaction has committed. It runs on the event loop and blocks nothing: checking
+ * a signature and reading a small body are quick, and {@link HandleStripeEvent} moves all database work off it.
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class WebhookController {
     private final StripeSignatures signatures;
     private final HandleStripeEvent handleStripeEvent;
@@ -36,7 +35,8 @@ public class WebhookController {
     @Post("/webhook")
     @Consumes(MediaType.ALL)
     @Secured(SecurityRule.IS_ANONYMOUS)
-    public Ack receive(@Nullable @Body byte[] body, @Nullable @Header("Stripe-Signature") String signature) {
+    public CompletableFuture<Ack> receive(@Nullable @Body byte[] body,
+                                          @Nullable @Header("Stripe-Signature") String signature) {
         String payload = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         StripeEvent event;
         try {
@@ -46,8 +46,7 @@ public class WebhookController {
             throw new ProblemException(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED, "Invalid event",
                     "The event has no readable id, type, created time or data object.");
         }
-        HandleStripeEvent.Result result = handleStripeEvent.handle(event);
-        return new Ack(true, result.duplicate());
+        return handleStripeEvent.handle(event).thenApply(result -> new Ack(true, result.duplicate()));
     }
 
     @Serdeable
