@@ -296,6 +296,8 @@ public final class Benchmark {
                 latencies.percentiles() + "; errors " + errors.get());
         rows.put("webhook ingest, " + clients + " clients: CPU ms per event (payment / identity / postgres / load / machine)",
                 cpu.perEvent(latencies.count()));
+        rows.put("webhook ingest, " + clients + " clients: events per webhook transaction (group commit)",
+                eventsPerTransaction(phaseStart));
         if (!"off".equals(options.get("relay"))) {
             awaitDrained(Duration.ofMinutes(5));
             rows.put("webhook ingest, " + clients + " clients: plans per relay request", relayBatchSize(phaseStart));
@@ -375,6 +377,21 @@ public final class Benchmark {
      * Mean rows per delivered relay round since a time: a round records its rows' attempts in one transaction, so
      * they share attempted_at (the transaction's start).
      */
+    /** Events stored since, per transaction: received_at is the transaction's start time, one per transaction. */
+    private String eventsPerTransaction(Instant since) throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             PreparedStatement select = connection.prepareStatement("select count(*), count(distinct received_at) "
+                     + "from stripe_events where received_at >= ?")) {
+            select.setTimestamp(1, java.sql.Timestamp.from(since));
+            try (ResultSet counts = select.executeQuery()) {
+                counts.next();
+                long transactions = counts.getLong(2);
+                return transactions == 0 ? "none" : String.format(Locale.ROOT, "%.1f (%d transactions)",
+                        counts.getLong(1) / (double) transactions, transactions);
+            }
+        }
+    }
+
     private String relayBatchSize(Instant since) throws SQLException {
         try (Connection connection = paymentDb.connect();
              PreparedStatement select = connection.prepareStatement("select count(*), count(distinct attempted_at) "
