@@ -379,29 +379,26 @@ public final class Benchmark {
      */
     /** Events stored since, per transaction: received_at is the transaction's start time, one per transaction. */
     private String eventsPerTransaction(Instant since) throws SQLException {
-        try (Connection connection = paymentDb.connect();
-             PreparedStatement select = connection.prepareStatement("select count(*), count(distinct received_at) "
-                     + "from stripe_events where received_at >= ?")) {
-            select.setTimestamp(1, java.sql.Timestamp.from(since));
-            try (ResultSet counts = select.executeQuery()) {
-                counts.next();
-                long transactions = counts.getLong(2);
-                return transactions == 0 ? "none" : String.format(Locale.ROOT, "%.1f (%d transactions)",
-                        counts.getLong(1) / (double) transactions, transactions);
-            }
-        }
+        return average("select count(*), count(distinct received_at) from stripe_events where received_at >= ?",
+                since, "transactions");
     }
 
+    /** Plans delivered since, per relay request: one request's rows share their attempted_at. */
     private String relayBatchSize(Instant since) throws SQLException {
+        return average("select count(*), count(distinct attempted_at) from outbox_attempts "
+                + "where outcome = 'delivered' and attempted_at >= ?", since, "rounds");
+    }
+
+    /** The first count over the second, from a query on payment-service's database of items since a time. */
+    private String average(String sql, Instant since, String unit) throws SQLException {
         try (Connection connection = paymentDb.connect();
-             PreparedStatement select = connection.prepareStatement("select count(*), count(distinct attempted_at) "
-                     + "from outbox_attempts where outcome = 'delivered' and attempted_at >= ?")) {
+             PreparedStatement select = connection.prepareStatement(sql)) {
             select.setTimestamp(1, java.sql.Timestamp.from(since));
             try (ResultSet counts = select.executeQuery()) {
                 counts.next();
-                long rounds = counts.getLong(2);
-                return rounds == 0 ? "none" : String.format(Locale.ROOT, "%.1f (%d rounds)",
-                        counts.getLong(1) / (double) rounds, rounds);
+                long groups = counts.getLong(2);
+                return groups == 0 ? "none" : String.format(Locale.ROOT, "%.1f (%d %s)",
+                        counts.getLong(1) / (double) groups, groups, unit);
             }
         }
     }

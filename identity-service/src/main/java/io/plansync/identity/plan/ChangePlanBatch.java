@@ -72,7 +72,7 @@ public class ChangePlanBatch {
         valid.sort(Comparator.comparing(Item::userId).thenComparing(item -> item.change().timestamp()));
         transactions.executeWrite(status -> {
             apply(status.getConnection(), valid, results, entries);
-            // One JDBC batch; the entries commit with the changes they describe.
+            // One statement; the entries commit with the changes they describe.
             PlanChangeAudit.insertAll(status.getConnection(), entries);
             return null;
         });

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -45,8 +46,12 @@ public class PlanChangeRecorder {
     public record PaymentsChange(UUID userId, String eventId, Instant eventAt, @Nullable String correlationId) {
     }
 
-    /** Takes the user's plan lock until the transaction ends; {@link #paymentsChanged} needs it held. */
-    public void lock(UUID userId) {
+    /**
+     * Takes the user's plan lock until the transaction ends; {@link #paymentsChanged} needs it held. Waits at most
+     * {@code maxWait} (a lock held by a stuck transaction elsewhere must not hold this one forever), then fails.
+     */
+    public void lock(UUID userId, Duration maxWait) {
+        userPlans.limitLockWait(Math.max(1, maxWait.toMillis()) + "ms");
         userPlans.lockUser(userId.toString());
     }
 

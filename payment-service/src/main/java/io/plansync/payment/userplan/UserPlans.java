@@ -18,6 +18,10 @@ public interface UserPlans extends GenericRepository<UserPlans.UserPlan, UUID> {
 
     Optional<UserPlan> findByUserId(UUID userId);
 
+    /** How long this transaction's lock waits may last (e.g. '2000ms'): the wait then fails with 55P03. */
+    @Query("select set_config('lock_timeout', :timeout, true)")
+    String limitLockWait(String timeout);
+
     /** Serialises plan changes of one user (transaction-scoped), whatever events arrive at once. */
     @Query("select count(*) from (select pg_advisory_xact_lock(hashtextextended('plansync.user:' || :userId, 0))) l")
     long lockUser(String userId);

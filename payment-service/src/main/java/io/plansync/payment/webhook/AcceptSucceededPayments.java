@@ -62,6 +62,10 @@ public class AcceptSucceededPayments {
         this.maxEvents = properties.maxEvents();
         this.lockWait = properties.lockWait();
         this.answerWithin = properties.answerWithin();
+        if (lockWait.toMillis() < 1 || answerWithin.compareTo(lockWait.multipliedBy(2)) <= 0) {
+            throw new IllegalArgumentException("plansync.webhook.group-commit: lock-wait must be positive and "
+                    + "answer-within more than twice lock-wait");
+        }
         this.groupSizes = DistributionSummary.builder("plansync.webhook.group.events")
                 .description("Payment events committed in one transaction").register(metrics);
         this.splitGroups = Counter.builder("plansync.webhook.group.split")
@@ -139,26 +143,81 @@ public class AcceptSucceededPayments {
     }
 
     private void commit(List<Waiting> group) {
-        List<SucceededPayment> payments = group.stream().map(Waiting::payment).toList();
-        Map<String, HandleStripeEvent.Result> results;
-        groupSizes.record(group.size());
-        try {
-            results = transactions.executeWrite(status -> acceptTogether(status.getConnection(), payments));
-        } catch (Exception e) {
-            // The transaction manager may rethrow the callback's SQLException as it is, checked or not.
-            if (group.size() == 1 || databaseUnreachable(e)) {
-                // Alone, each would wait for the database as long again: fail them all now, Stripe redelivers.
-                DataAccessException failure = new DataAccessException("Could not accept the payment event", e);
-                group.forEach(w -> w.result().completeExceptionally(failure));
-                return;
-            }
-            splitGroups.increment();
-            LOG.warn("A group of {} payment events failed ({}); committing each alone", group.size(),
-                    e.getClass().getSimpleName());
-            group.forEach(waiting -> commit(List.of(waiting)));
+        // An event already answered 5xx (it waited past answer-within) will be redelivered: leave it to that.
+        List<Waiting> live = group.stream().filter(w -> !w.result().isDone()).toList();
+        if (live.isEmpty()) {
             return;
         }
-        group.forEach(w -> w.result().complete(results.get(w.payment().eventId())));
+        groupSizes.record(live.size());
+        try {
+            Map<String, HandleStripeEvent.Result> results = transactions.executeWrite(
+                    status -> acceptTogether(status.getConnection(), payments(live)));
+            live.forEach(w -> w.result().complete(results.get(w.payment().eventId())));
+        } catch (Exception e) {
+            // The transaction manager may rethrow the callback's SQLException as it is, checked or not.
+            if (databaseUnreachable(e)) {
+                // Alone, each would wait for the database as long again: fail them all now, Stripe redelivers.
+                fail(live, e);
+            } else if (lockWaitExpired(e)) {
+                commitWithoutHeldUsers(live);
+            } else if (live.size() == 1) {
+                fail(live, e);
+            } else {
+                splitGroups.increment();
+                LOG.warn("A group of {} payment events failed ({}); committing each alone", live.size(),
+                        e.getClass().getSimpleName());
+                live.forEach(waiting -> commit(List.of(waiting)));
+            }
+        }
+    }
+
+    private record Triage(List<Waiting> held, List<Waiting> accepted, Map<String, HandleStripeEvent.Result> results) {
+    }
+
+    /**
+     * The group waited longer than lock-wait for a user's lock (held by a stuck transaction elsewhere, say a frozen
+     * replica). Leaves out the users whose lock is taken (their events get a 5xx; Stripe redelivers) and commits the
+     * others at once with the locks just taken, so that one stuck user costs the events behind it one lock-wait.
+     */
+    private void commitWithoutHeldUsers(List<Waiting> group) {
+        try {
+            Triage triage = transactions.executeWrite(status -> {
+                Connection connection = status.getConnection();
+                Set<UUID> free = SucceededPaymentStatements.tryLockUsers(connection,
+                        group.stream().map(w -> w.payment().userId()).toList());
+                List<Waiting> accepted = group.stream().filter(w -> free.contains(w.payment().userId())).toList();
+                List<Waiting> held = group.stream().filter(w -> !free.contains(w.payment().userId())).toList();
+                return new Triage(held, accepted,
+                        accepted.isEmpty() ? Map.of() : acceptTogether(connection, payments(accepted)));
+            });
+            LOG.warn("{} payment event(s) waited too long for their user's lock; answered 5xx for redelivery",
+                    triage.held().size());
+            fail(triage.held(), new DataAccessException("The user's plan lock is held elsewhere"));
+            triage.accepted().forEach(w -> w.result().complete(triage.results().get(w.payment().eventId())));
+        } catch (Exception e) {
+            fail(group, e);
+        }
+    }
+
+    private static List<SucceededPayment> payments(List<Waiting> waiting) {
+        return waiting.stream().map(Waiting::payment).toList();
+    }
+
+    private static void fail(List<Waiting> waiting, Exception cause) {
+        DataAccessException failure = cause instanceof DataAccessException d ? d
+                : new DataAccessException("Could not accept the payment event", cause);
+        waiting.forEach(w -> w.result().completeExceptionally(failure));
+    }
+
+    /** The first statement was cancelled after lock-wait (57014), or a lock_timeout expired (55P03). */
+    private static boolean lockWaitExpired(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && ("57014".equals(sql.getSQLState())
+                    || "55P03".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** No connection, or it broke (SQLSTATE class 08): not something one event of the group caused. */

@@ -19,6 +19,8 @@ import java.sql.Connection;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
@@ -42,13 +44,16 @@ public class HandleStripeEvent {
     private final TransactionOperations<Connection> transactions;
     private final AcceptSucceededPayments acceptSucceededPayments;
     private final ExecutorService blockingExecutor;
+    private final GroupCommitProperties groupCommit;
     private final MeterRegistry metrics;
 
     public HandleStripeEvent(StripeEvents events, Payments payments, PlanChangeRecorder planChanges, PlanCatalog catalog,
                              TransactionOperations<Connection> transactions,
                              AcceptSucceededPayments acceptSucceededPayments,
-                             @Named(TaskExecutors.BLOCKING) ExecutorService blockingExecutor, MeterRegistry metrics) {
+                             @Named(TaskExecutors.BLOCKING) ExecutorService blockingExecutor,
+                             GroupCommitProperties groupCommit, MeterRegistry metrics) {
         this.acceptSucceededPayments = acceptSucceededPayments;
+        this.groupCommit = groupCommit;
         this.blockingExecutor = blockingExecutor;
         this.metrics = metrics;
         this.events = events;
@@ -75,8 +80,15 @@ public class HandleStripeEvent {
             default -> blocking(() -> store(event, "ignored", null, null, null));
         };
         PropagatedContext context = PropagatedContext.getOrEmpty();
-        return result.thenApply(done -> {
+        return result.handle((done, failure) -> {
             try (PropagatedContext.Scope ignored = context.propagate()) {
+                if (failure != null) {
+                    // Logged here, with the request's correlation id; the answer is a generic 5xx.
+                    LOG.error("Stripe event {} ({}) not recorded: {}", event.id(), event.type(),
+                            failure instanceof CompletionException c && c.getCause() != null
+                                    ? c.getCause().getClass().getSimpleName() : failure.getClass().getSimpleName());
+                    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                }
                 return recorded(event, done);
             }
         });
@@ -117,7 +129,8 @@ public class HandleStripeEvent {
 
     /** Database work off the caller's thread (the HTTP event loop), with the request's context (correlation id). */
     private CompletableFuture<Result> blocking(Supplier<Result> work) {
-        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(work), blockingExecutor);
+        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(work), blockingExecutor)
+                .orTimeout(groupCommit.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Result failed(StripeEvent event) {
@@ -148,7 +161,7 @@ public class HandleStripeEvent {
             return store(event, "recorded", "partial refund: plan unchanged", paymentIntentId, userId);
         }
         return transactions.executeWrite(status -> {
-            planChanges.lock(userId);
+            planChanges.lock(userId, groupCommit.lockWait());
             if (events.insertIfNew(event.id(), event.type(), event.created(), "accepted", null, paymentIntentId,
                     userId) == 0) {
                 return Result.DUPLICATE;

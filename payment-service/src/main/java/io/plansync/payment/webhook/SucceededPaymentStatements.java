@@ -65,6 +65,24 @@ final class SucceededPaymentStatements {
         }
     }
 
+    /**
+     * Takes, without waiting, the plan locks of the users that nobody else holds (in this transaction, until it
+     * ends). @return those users
+     */
+    static Set<UUID> tryLockUsers(Connection connection, List<UUID> userIds) throws SQLException {
+        Set<UUID> locked = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("select u from unnest(?::uuid[]) u "
+                + "where pg_try_advisory_xact_lock(hashtextextended('plansync.user:' || u, 0))")) {
+            statement.setArray(1, connection.createArrayOf("text", userIds.stream().map(UUID::toString).toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    locked.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        return locked;
+    }
+
     /** Arrays go as text and are cast in SQL: one encoding for every column type. */
     private static Array texts(Connection connection, List<SucceededPayment> payments,
                                Function<SucceededPayment, String> column) throws SQLException {
