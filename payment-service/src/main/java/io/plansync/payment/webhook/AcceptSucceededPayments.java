@@ -26,19 +26,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Accepts succeeded payments with group commit: the payments that arrive while a transaction is running wait and
  * are then committed together in one transaction (three statements and one commit for the whole group), each
- * webhook still answered only after its own event committed. A waiting webhook holds no thread. Under load this spends one commit and three round
- * trips on many events instead of on each; alone, an event waits for nobody.
+ * webhook still answered only after its own event committed. A waiting webhook holds no thread. Under load this
+ * spends one commit and three round trips on many events instead of on each; alone, an event waits for nobody.
  *
  * <p>Each payment gets exactly what it would get in a transaction of its own: a group holds at most one event per
  * user, payment intent and event id (later ones go in the next group), and takes the users' locks in one order.
  * If a group's transaction fails, each of its payments is retried in a transaction of its own, so one bad event
- * cannot fail the others.
+ * cannot fail the others; if it waited longer than lock-wait for a user's lock, only that user's event is left out.
  */
 @Singleton
 public class AcceptSucceededPayments {
