@@ -121,7 +121,7 @@ public class AcceptSucceededPayments {
     }
 
     /** Splits the taken payments, in arrival order, into groups with no user, payment intent or event twice. */
-    static List<List<Waiting>> groups(List<Waiting> taken) {
+    private static List<List<Waiting>> groups(List<Waiting> taken) {
         List<List<Waiting>> groups = new ArrayList<>();
         List<Set<Object>> keys = new ArrayList<>();
         for (Waiting waiting : taken) {
@@ -231,8 +231,8 @@ public class AcceptSucceededPayments {
         return false;
     }
 
-    /** One transaction for the group; visible to tests so that they can make a group of their own choosing. */
-    Map<String, HandleStripeEvent.Result> acceptTogether(Connection connection, List<SucceededPayment> payments)
+    /** The group's statements, in the caller's transaction. */
+    private Map<String, HandleStripeEvent.Result> acceptTogether(Connection connection, List<SucceededPayment> payments)
             throws SQLException {
         Set<String> fresh = SucceededPaymentStatements.acceptNew(connection, payments, lockWait);
         List<PlanChangeRecorder.PaymentsChange> changes = payments.stream()

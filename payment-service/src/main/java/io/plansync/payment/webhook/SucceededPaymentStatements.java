@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import static io.plansync.payment.userplan.UserPlans.PLAN_LOCK_KEY_END;
+import static io.plansync.payment.userplan.UserPlans.PLAN_LOCK_KEY_START;
+
 /** The first statement of an accepted payment, for any number of payments at once (arrays, one round trip). */
 final class SucceededPaymentStatements {
     private SucceededPaymentStatements() {
@@ -31,7 +34,8 @@ final class SucceededPaymentStatements {
         try (PreparedStatement statement = connection.prepareStatement(
                 "with input as (select * from unnest(?::text[], ?::timestamptz[], ?::text[], ?::uuid[], ?::text[], "
                         + "?::bigint[], ?::text[]) i(event_id, created_at, payment_intent_id, user_id, plan, amount, currency)), "
-                        + "locked as (select count(pg_advisory_xact_lock(hashtextextended('plansync.user:' || u, 0))) "
+                        + "locked as (select count(pg_advisory_xact_lock(" + PLAN_LOCK_KEY_START + "u"
+                        + PLAN_LOCK_KEY_END + ")) "
                         + "from unnest(?::text[]) u), "
                         + "new_event as (insert into stripe_events (event_id, type, event_created_at, outcome, "
                         + "payment_intent_id, user_id) select i.event_id, 'payment_intent.succeeded', i.created_at, "
@@ -72,7 +76,7 @@ final class SucceededPaymentStatements {
     static Set<UUID> tryLockUsers(Connection connection, List<UUID> userIds) throws SQLException {
         Set<UUID> locked = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("select u from unnest(?::uuid[]) u "
-                + "where pg_try_advisory_xact_lock(hashtextextended('plansync.user:' || u, 0))")) {
+                + "where pg_try_advisory_xact_lock(" + PLAN_LOCK_KEY_START + "u" + PLAN_LOCK_KEY_END + ")")) {
             statement.setArray(1, connection.createArrayOf("text", userIds.stream().map(UUID::toString).toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
