@@ -3,31 +3,23 @@ package io.plansync.payment.userplan;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionOperations;
-import io.plansync.contracts.Plan;
-import io.plansync.contracts.PlanStatus;
 import io.plansync.payment.outbox.OutboxNotifier;
 import io.plansync.support.correlation.CorrelationId;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * After a user's payments changed, works out the plan they have paid for and, if it changed, records it and
  * queues it for identity-service, in the caller's transaction (so both commit with the event, or neither does).
- *
- * <p>The plan is that of the newest succeeded payment not refunded (free if none), whatever order Stripe's events
- * arrive in. The time sent with it is the event's, but always later than the user's previous change, so
- * identity-service (which keeps the newest) ends with this plan even if earlier syncs are delivered after it.
+ * The rule itself is {@link UserPlanStatements}.
  */
 @Singleton
 public class PlanChangeRecorder {
@@ -56,51 +48,26 @@ public class PlanChangeRecorder {
     }
 
     /**
-     * Call with the user's plan lock held ({@link #lock}, or a statement that took it), after the payment change.
+     * Call with the user's plan lock held ({@link #lock}), after the payment change, in the event's transaction.
      * @return whether the user's plan changed (and so was queued for identity-service)
      */
     public boolean paymentsChanged(UUID userId, String eventId, Instant eventAt) {
         Connection connection = (Connection) transactions.findTransactionStatus()
                 .orElseThrow(() -> new IllegalStateException("a plan change needs the event's transaction"))
                 .getConnection();
-        try {
-            return !paymentsChanged(connection, List.of(new PaymentsChange(userId, eventId, eventAt,
-                    CorrelationId.current().orElse(null)))).isEmpty();
+        try (PreparedStatement statement = connection.prepareStatement(UserPlanStatements.RECORD)) {
+            UserPlanStatements.bind(statement, 1, List.of(new PaymentsChange(userId, eventId, eventAt,
+                    CorrelationId.current().orElse(null))));
+            boolean changed;
+            try (ResultSet rows = statement.executeQuery()) {
+                changed = !UserPlanStatements.changedUsers(rows).isEmpty();
+            }
+            if (changed) {
+                notifier.rowsQueued();
+            }
+            return changed;
         } catch (SQLException e) {
             throw new DataAccessException("Could not record the plan change", e);
         }
-    }
-
-    /**
-     * {@link #paymentsChanged} for the changes of several users at once (at most one change per user), in two
-     * round trips whatever their number. Call with all their locks held.
-     * @return the users whose plan changed
-     */
-    public Set<UUID> paymentsChanged(Connection connection, List<PaymentsChange> changes) throws SQLException {
-        Map<UUID, UserPlanStatements.PlanState> states = UserPlanStatements.planStates(connection,
-                changes.stream().map(PaymentsChange::userId).toList());
-        List<UserPlanStatements.NewPlan> newPlans = changes.stream()
-                .map(change -> decide(states.get(change.userId()), change))
-                .flatMap(Optional::stream)
-                .toList();
-        if (!newPlans.isEmpty()) {
-            UserPlanStatements.setAndEnqueueAll(connection, newPlans);
-            notifier.rowsQueued();
-        }
-        return newPlans.stream().map(UserPlanStatements.NewPlan::userId).collect(Collectors.toSet());
-    }
-
-    /** The rule itself: the standing payment's plan, at a time after the user's previous change; empty if unchanged. */
-    static Optional<UserPlanStatements.NewPlan> decide(UserPlanStatements.PlanState state, PaymentsChange change) {
-        String plan = state.standingPlan() == null ? Plan.FREE.wire() : state.standingPlan();
-        if (state.currentPlan() != null && state.currentPlan().equals(plan)) {
-            return Optional.empty();
-        }
-        Instant at = change.eventAt().truncatedTo(ChronoUnit.MICROS);
-        if (state.currentEventAt() != null && !at.isAfter(state.currentEventAt())) {
-            at = state.currentEventAt().plus(1, ChronoUnit.MICROS);
-        }
-        return Optional.of(new UserPlanStatements.NewPlan(change.userId(), plan, PlanStatus.ACTIVE.wire(),
-                state.standingPaymentIntentId(), change.eventId(), at, change.correlationId()));
     }
 }

@@ -1,92 +1,105 @@
 package io.plansync.payment.userplan;
 
-import io.micronaut.core.annotation.Nullable;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanStatus;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.HashMap;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * The plan statements of the webhook's hot path, written for any number of users at once (arrays, one round trip
- * each) so that one event and a group of concurrent events take the same statements.
+ * The plan rule as one statement, for any number of users at once (arrays), so that one event and a group of
+ * concurrent events take the same statement, and so that the webhook's hot path can send it in the same round trip
+ * as the statement that records its events ({@link #RECORD_FOR_ACCEPTED_EVENTS}).
+ *
+ * <p>The rule: a user's plan is that of their newest succeeded payment not refunded (free if none), whatever order
+ * Stripe's events arrive in. If that differs from the plan recorded now, it is recorded and queued for
+ * identity-service with the event's time, but always later than the user's previous change, so identity-service
+ * (which keeps the newest) ends with this plan even if earlier syncs are delivered after it.
+ *
+ * <p>Run it only while holding the users' plan locks, taken by an earlier statement of the same transaction: each
+ * statement reads what was committed before it started, so the locks must be held before it starts.
  */
-final class UserPlanStatements {
+public final class UserPlanStatements {
+    /**
+     * A transaction-local setting, a text[] of event ids: the events the statement before
+     * {@link #RECORD_FOR_ACCEPTED_EVENTS} in the same transaction accepted (the others were redeliveries).
+     */
+    public static final String ACCEPTED_EVENTS = "plansync.accepted_events";
+
+    /** The plan changes of every input row (at most one per user), returning the users whose plan changed. */
+    static final String RECORD = record("");
+
+    /** {@link #RECORD} for the input rows whose event is in {@link #ACCEPTED_EVENTS}. */
+    public static final String RECORD_FOR_ACCEPTED_EVENTS = record(
+            "where i.event_id = any(current_setting('" + ACCEPTED_EVENTS + "')::text[])");
+
     private UserPlanStatements() {
     }
 
-    /** What decides a user's plan: the plan recorded now, and the newest succeeded payment not refunded. */
-    record PlanState(@Nullable String currentPlan, @Nullable Instant currentEventAt, @Nullable String standingPlan,
-                     @Nullable String standingPaymentIntentId) {
-    }
-
-    /** A plan to record and queue for identity-service. */
-    record NewPlan(UUID userId, String plan, String status, @Nullable String paymentIntentId, String eventId,
-                   Instant at, @Nullable String correlationId) {
+    /**
+     * Both reads are LATERAL ... LIMIT 1 so that they are always index lookups per user: a plain join let PostgreSQL
+     * cache a plan made while user_plans was nearly empty (a hash join over a full scan), which cost 2-5 ms per call
+     * once the table had grown. {@code greatest} ignores a missing previous change.
+     */
+    private static String record(String which) {
+        return "with input as (select * from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::text[]) "
+                + "i(user_id, event_id, event_at, correlation_id) " + which + "), "
+                + "decided as (select i.user_id, coalesce(standing.plan, '" + Plan.FREE.wire() + "') as plan, "
+                + "standing.payment_intent_id, i.event_id, "
+                + "greatest(i.event_at, recorded.source_event_at + interval '1 microsecond') as event_at, i.correlation_id "
+                + "from input i "
+                + "left join lateral (select plan, source_event_at from user_plans where user_id = i.user_id "
+                + "limit 1) recorded on true "
+                + "left join lateral (select plan, payment_intent_id from payments where user_id = i.user_id "
+                + "and status = 'succeeded' order by succeeded_at desc, payment_intent_id desc limit 1) standing on true "
+                + "where recorded.plan is distinct from coalesce(standing.plan, '" + Plan.FREE.wire() + "')), "
+                + "saved as (insert into user_plans (user_id, plan, status, payment_intent_id, source_event_id, "
+                + "source_event_at) select user_id, plan, '" + PlanStatus.ACTIVE.wire() + "', payment_intent_id, "
+                + "event_id, event_at from decided "
+                + "on conflict (user_id) do update set plan = excluded.plan, status = excluded.status, "
+                + "payment_intent_id = excluded.payment_intent_id, source_event_id = excluded.source_event_id, "
+                + "source_event_at = excluded.source_event_at, updated_at = now() returning user_id) "
+                + "insert into outbox (user_id, plan, status, event_id, source_event_at, correlation_id) "
+                + "select d.user_id, d.plan, '" + PlanStatus.ACTIVE.wire() + "', d.event_id, d.event_at, "
+                + "d.correlation_id from decided d join saved s using (user_id) returning user_id";
     }
 
     /**
-     * Read only while holding the users' locks. Both reads are LATERAL ... LIMIT 1 so that they are always index
-     * lookups per user: a plain join let PostgreSQL cache a plan made while user_plans was nearly empty (a hash join
-     * over a full scan), which cost 2-5 ms per call once the table had grown.
+     * Binds the input rows of {@link #RECORD} or {@link #RECORD_FOR_ACCEPTED_EVENTS}, whose first parameter is
+     * {@code first}. @return the index of the next parameter
      */
-    static Map<UUID, PlanState> planStates(Connection connection, List<UUID> userIds) throws SQLException {
-        Map<UUID, PlanState> states = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "select u.user_id, up.plan, up.source_event_at, p.plan, p.payment_intent_id "
-                        + "from unnest(?::uuid[]) u(user_id) "
-                        + "left join lateral (select plan, source_event_at from user_plans where user_id = u.user_id "
-                        + "limit 1) up on true "
-                        + "left join lateral (select plan, payment_intent_id from payments where user_id = u.user_id "
-                        + "and status = 'succeeded' order by succeeded_at desc, payment_intent_id desc limit 1) p on true")) {
-            statement.setArray(1, texts(connection, userIds.stream().map(UUID::toString).toList()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    OffsetDateTime currentAt = rows.getObject(3, OffsetDateTime.class);
-                    states.put(rows.getObject(1, UUID.class), new PlanState(rows.getString(2),
-                            currentAt == null ? null : currentAt.toInstant(), rows.getString(4), rows.getString(5)));
-                }
-            }
-        }
-        return states;
+    public static int bind(PreparedStatement statement, int first, List<PlanChangeRecorder.PaymentsChange> changes)
+            throws SQLException {
+        Connection connection = statement.getConnection();
+        statement.setArray(first, texts(connection, changes, c -> c.userId().toString()));
+        statement.setArray(first + 1, texts(connection, changes, PlanChangeRecorder.PaymentsChange::eventId));
+        // Truncated to what timestamptz holds (its input would round up): never later than the event.
+        statement.setArray(first + 2, texts(connection, changes,
+                c -> c.eventAt().truncatedTo(ChronoUnit.MICROS).toString()));
+        statement.setArray(first + 3, texts(connection, changes, PlanChangeRecorder.PaymentsChange::correlationId));
+        return first + 4;
     }
 
-    /** Records each user's plan and queues it for identity-service, in one statement (at most one plan per user). */
-    static void setAndEnqueueAll(Connection connection, List<NewPlan> plans) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "with input as (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                        + "?::timestamptz[], ?::text[]) i(user_id, plan, status, payment_intent_id, event_id, event_at, "
-                        + "correlation_id)), "
-                        + "saved as (insert into user_plans (user_id, plan, status, payment_intent_id, source_event_id, "
-                        + "source_event_at) select user_id, plan, status, payment_intent_id, event_id, event_at from input "
-                        + "on conflict (user_id) do update set plan = excluded.plan, status = excluded.status, "
-                        + "payment_intent_id = excluded.payment_intent_id, source_event_id = excluded.source_event_id, "
-                        + "source_event_at = excluded.source_event_at, updated_at = now() returning user_id) "
-                        + "insert into outbox (user_id, plan, status, event_id, source_event_at, correlation_id) "
-                        + "select i.user_id, i.plan, i.status, i.event_id, i.event_at, i.correlation_id "
-                        + "from input i join saved s using (user_id)")) {
-            statement.setArray(1, texts(connection, plans.stream().map(p -> p.userId().toString()).toList()));
-            statement.setArray(2, texts(connection, plans.stream().map(NewPlan::plan).toList()));
-            statement.setArray(3, texts(connection, plans.stream().map(NewPlan::status).toList()));
-            statement.setArray(4, texts(connection, plans.stream().map(NewPlan::paymentIntentId).toList()));
-            statement.setArray(5, texts(connection, plans.stream().map(NewPlan::eventId).toList()));
-            statement.setArray(6, texts(connection, plans.stream().map(p -> p.at().toString()).toList()));
-            statement.setArray(7, texts(connection, plans.stream().map(NewPlan::correlationId).toList()));
-            int queued = statement.executeUpdate();
-            if (queued != plans.size()) {
-                throw new SQLException("queued " + queued + " of " + plans.size() + " plan changes");
-            }
+    /** The users whose plan changed, from the statement's rows. */
+    public static Set<UUID> changedUsers(ResultSet rows) throws SQLException {
+        Set<UUID> changed = new HashSet<>();
+        while (rows.next()) {
+            changed.add(rows.getObject(1, UUID.class));
         }
+        return changed;
     }
 
     /** Arrays go as text and are cast in SQL, one encoding for every column type. */
-    static java.sql.Array texts(Connection connection, List<String> values) throws SQLException {
-        return connection.createArrayOf("text", values.toArray());
+    private static java.sql.Array texts(Connection connection, List<PlanChangeRecorder.PaymentsChange> changes,
+                                        Function<PlanChangeRecorder.PaymentsChange, String> column) throws SQLException {
+        return connection.createArrayOf("text", changes.stream().map(column).toArray());
     }
 }

@@ -4,14 +4,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionOperations;
-import io.plansync.payment.userplan.PlanChangeRecorder;
+import io.plansync.payment.outbox.OutboxNotifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -30,9 +32,10 @@ import java.util.stream.Collectors;
 
 /**
  * Accepts succeeded payments with group commit: the payments that arrive while a transaction is running wait and
- * are then committed together in one transaction (three statements and one commit for the whole group), each
- * webhook still answered only after its own event committed. A waiting webhook holds no thread. Under load this
- * spends one commit and three round trips on many events instead of on each; alone, an event waits for nobody.
+ * are then committed together in one transaction (two statements and their commit in one round trip for the whole
+ * group), each webhook still answered only after its own event committed. A waiting webhook holds no thread. Under
+ * load this spends one commit and one round trip on many events instead of on each; alone, an event waits for
+ * nobody.
  *
  * <p>Each payment gets exactly what it would get in a transaction of its own: a group holds at most one event per
  * user, payment intent and event id (later ones go in the next group), and takes the users' locks in one order.
@@ -43,7 +46,8 @@ import java.util.stream.Collectors;
 public class AcceptSucceededPayments {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptSucceededPayments.class);
 
-    private final PlanChangeRecorder planChanges;
+    private final DataSource dataSource;
+    private final OutboxNotifier notifier;
     private final TransactionOperations<Connection> transactions;
     private final int maxEvents;
     private final Duration lockWait;
@@ -54,9 +58,12 @@ public class AcceptSucceededPayments {
     private final List<Thread> committers = new ArrayList<>();
     private volatile boolean running = true;
 
-    public AcceptSucceededPayments(PlanChangeRecorder planChanges, TransactionOperations<Connection> transactions,
-                                   GroupCommitProperties properties, MeterRegistry metrics) {
-        this.planChanges = planChanges;
+    public AcceptSucceededPayments(DataSource dataSource, OutboxNotifier notifier,
+                                   TransactionOperations<Connection> transactions, GroupCommitProperties properties,
+                                   MeterRegistry metrics) {
+        // The pool itself, not the transaction-aware proxy: a group commits by itself, in autocommit.
+        this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+        this.notifier = notifier;
         this.transactions = transactions;
         this.maxEvents = properties.maxEvents();
         this.lockWait = properties.lockWait();
@@ -149,11 +156,14 @@ public class AcceptSucceededPayments {
         }
         groupSizes.record(live.size());
         try {
-            Map<String, HandleStripeEvent.Result> results = transactions.executeWrite(
-                    status -> acceptTogether(status.getConnection(), payments(live)));
+            Map<String, HandleStripeEvent.Result> results;
+            try (Connection connection = dataSource.getConnection()) {
+                // The round trip's Sync commits: no separate COMMIT round trip.
+                connection.setAutoCommit(true);
+                results = acceptTogether(connection, payments(live));
+            }
             live.forEach(w -> w.result().complete(results.get(w.payment().eventId())));
         } catch (Exception e) {
-            // The transaction manager may rethrow the callback's SQLException as it is, checked or not.
             if (databaseUnreachable(e)) {
                 // Alone, each would wait for the database as long again: fail them all now, Stripe redelivers.
                 fail(live, e);
@@ -231,20 +241,18 @@ public class AcceptSucceededPayments {
         return false;
     }
 
-    /** The group's statements, in the caller's transaction. */
+    /** The group's statements, in the connection's transaction or committed by themselves in autocommit. */
     private Map<String, HandleStripeEvent.Result> acceptTogether(Connection connection, List<SucceededPayment> payments)
             throws SQLException {
-        Set<String> fresh = SucceededPaymentStatements.acceptNew(connection, payments, lockWait);
-        List<PlanChangeRecorder.PaymentsChange> changes = payments.stream()
-                .filter(p -> fresh.contains(p.eventId()))
-                .map(p -> new PlanChangeRecorder.PaymentsChange(p.userId(), p.eventId(), p.eventCreatedAt(),
-                        p.correlationId()))
-                .toList();
-        Set<UUID> changed = planChanges.paymentsChanged(connection, changes);
-        return payments.stream().collect(Collectors.toMap(SucceededPayment::eventId, p -> !fresh.contains(p.eventId())
-                ? HandleStripeEvent.Result.DUPLICATE
-                : new HandleStripeEvent.Result("accepted",
-                changed.contains(p.userId()) ? null : "plan unchanged: a newer payment stands", false)));
+        SucceededPaymentStatements.Accepted accepted = SucceededPaymentStatements.acceptWithPlans(connection, payments,
+                lockWait);
+        if (!accepted.changedUsers().isEmpty()) {
+            notifier.rowsQueued();
+        }
+        return payments.stream().collect(Collectors.toMap(SucceededPayment::eventId,
+                p -> !accepted.newEvents().contains(p.eventId()) ? HandleStripeEvent.Result.DUPLICATE
+                        : new HandleStripeEvent.Result("accepted", accepted.changedUsers().contains(p.userId()) ? null
+                        : "plan unchanged: a newer payment stands", false)));
     }
 
     @PreDestroy

@@ -522,6 +522,36 @@ class WebhookTest implements TestPropertyProvider {
     }
 
     @Test
+    void a_payment_committed_elsewhere_while_an_event_waits_for_the_users_lock_decides_the_plan_with_it()
+            throws Exception {
+        // As another replica would: it holds the user's lock while it commits a newer payment and its plan. The
+        // waiting event must decide on what that replica committed, not on what stood when the event arrived.
+        UUID user = UUID.randomUUID();
+        String older = newEventId();
+        String payload = proPaid(older, user, now() - 60);
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        Future<Answer> answer;
+        lock(user);
+        try {
+            answer = sender.submit(() -> deliverSigned(payload));
+            Eventually.await("the event waiting for its user's lock", Duration.ofSeconds(10), this::lockWaiters,
+                    waiting -> waiting == 1);
+            execute("insert into payments (payment_intent_id, user_id, plan, amount, currency, status, succeeded_at) "
+                    + "values ('pi_elsewhere_" + user + "', '" + user + "', 'enterprise', 9900, 'usd', 'succeeded', now())");
+            execute("insert into user_plans (user_id, plan, status, payment_intent_id, source_event_id, source_event_at) "
+                    + "values ('" + user + "', 'enterprise', 'active', 'pi_elsewhere_" + user + "', 'evt_elsewhere', now())");
+        } finally {
+            unlock(user);
+            sender.shutdown();
+        }
+
+        assertThat(answer.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(paymentStatus("pi_" + older)).contains("succeeded");
+        assertThat(planOf(user)).contains("enterprise");
+        assertThat(count("select count(*) from outbox where event_id = ?", older)).isZero();
+    }
+
+    @Test
     void a_refund_for_a_user_whose_lock_is_held_elsewhere_is_answered_5xx_and_redelivered_later() {
         UUID user = UUID.randomUUID();
         String paymentIntent = checkout(user, "pro");
