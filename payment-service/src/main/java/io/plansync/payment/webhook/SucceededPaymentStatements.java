@@ -89,7 +89,7 @@ final class SucceededPaymentStatements {
                 Collections.addAll(newEvents, (String[]) rows.getArray(1).getArray());
             }
             if (!statement.getMoreResults()) {
-                throw new SQLException("the plan statement returned no rows");
+                throw new SQLException("no result from the plan statement");
             }
             try (ResultSet rows = statement.getResultSet()) {
                 return new Accepted(newEvents, UserPlanStatements.changedUsers(rows));
