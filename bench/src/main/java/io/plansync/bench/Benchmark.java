@@ -106,7 +106,7 @@ public final class Benchmark {
             }
             vacuumIfAutovacuumIsOff();
             for (int clients : clientCounts) {
-                ceilingAndIngest(clients, seconds, option("rounds", 3), relay);
+                ceilingAndIngest(clients, seconds, Math.max(1, option("rounds", 3)), relay);
             }
             if (relay) {
                 syncLatency(option("rate", 500), option("latency-seconds", 20));
@@ -294,7 +294,7 @@ public final class Benchmark {
         }
         rows.put("JIT warm-up, not measured: seconds; JIT share of CPU in its last rounds (payment / identity)",
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s" + (settled ? "" : " (not settled)")
-                        + "; " + String.join(", ", shares));
+                        + (shares.isEmpty() ? "" : "; " + String.join(", ", shares)));
     }
 
     // --- 2. webhook ingest ---
@@ -362,7 +362,8 @@ public final class Benchmark {
                 .collect(Collectors.joining(" / ")) + ")";
     }
 
-    private Ingest ingest(int clients, int seconds, boolean report) throws Exception {
+    /** Load at this many clients for this long; @return what was measured, or null when {@code measured} is false */
+    private Ingest ingest(int clients, int seconds, boolean measured) throws Exception {
         Latencies latencies = new Latencies();
         AtomicLong errors = new AtomicLong();
         CpuUse cpu = CpuUse.start(payment.pid(), identity.pid());
@@ -388,7 +389,7 @@ public final class Benchmark {
             }
         }
         double rate = latencies.count() / (double) seconds;
-        if (!report) {
+        if (!measured) {
             return null;
         }
         String cpuPerEvent = cpu.perEvent(latencies.count());
