@@ -46,8 +46,10 @@ class PurchaseFlowTest {
         system.identity.start();
 
         Eventually.await("identity to report free", Duration.ofSeconds(30), () -> planOf(user), "free"::equals);
-        var synced = system.http.call("GET", system.payment(0).url() + "/user-status", user.token(), null, 200);
-        assertThat(synced.getAsJsonObject("sync").get("state").getAsString()).isEqualTo("synced");
+        // identity commits the change before it answers; payment-service records the row done after the answer.
+        Eventually.await("payment-service to record the sync", Duration.ofSeconds(10),
+                () -> system.http.call("GET", system.payment(0).url() + "/user-status", user.token(), null, 200)
+                        .getAsJsonObject("sync").get("state").getAsString(), "synced"::equals);
     }
 
     private String planOf(PlanSyncSystem.User user) {
