@@ -9,6 +9,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
 import io.plansync.identity.ForgedTokens;
 import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.LogLines;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
 import io.plansync.testing.TestDatabases;

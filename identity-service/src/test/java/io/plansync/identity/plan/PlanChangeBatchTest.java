@@ -291,6 +291,23 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     }
 
     @Test
+    void a_timestamp_in_the_future_is_refused_alone_naming_timestamp() {
+        UUID ahead = newUser("from-the-future");
+        UUID fine = newUser("fine");
+
+        Reply reply = api().postPlanChangesAsService(batch(
+                change(ahead, "enterprise", Instant.now().plusSeconds(3600).toString(), null),
+                change(fine, "pro", T0, null)), payment.token(WRITE));
+
+        List<Map<String, Object>> results = results(reply);
+        assertThat(results).extracting(PlanChangeBatchTest::status).containsExactly(400, 200);
+        assertThat(results.getFirst()).containsEntry("code", "VALIDATION_FAILED");
+        assertThat((String) results.getFirst().get("detail")).startsWith("timestamp ");
+        assertThat(user(ahead).plan()).isEqualTo("free");
+        assertThat(user(fine).plan()).isEqualTo("pro");
+    }
+
+    @Test
     void a_timestamp_beyond_what_the_database_holds_is_refused_alone() {
         UUID odd = newUser("odd-year");
         UUID fine = newUser("fine");

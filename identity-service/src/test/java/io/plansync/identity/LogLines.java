@@ -1,4 +1,4 @@
-package io.plansync.identity.plan;
+package io.plansync.identity;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /** The lines one logger writes while open, as an operator reading the log would see them. */
-final class LogLines implements AutoCloseable {
+public final class LogLines implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
@@ -18,11 +18,15 @@ final class LogLines implements AutoCloseable {
         logger.addAppender(appender);
     }
 
-    static LogLines of(Class<?> type) {
-        return new LogLines((Logger) LoggerFactory.getLogger(type));
+    public static LogLines of(Class<?> type) {
+        return of(LoggerFactory.getLogger(type));
     }
 
-    List<String> lines() {
+    public static LogLines of(org.slf4j.Logger logger) {
+        return new LogLines((Logger) logger);
+    }
+
+    public List<String> lines() {
         return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
