@@ -46,7 +46,10 @@ final class PlanSyncSystem implements AutoCloseable {
                 "IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL,
                 "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "IDENTITY_ARGON2_MEMORY_KIB", "1024",
-                "IDENTITY_ARGON2_ITERATIONS", "1")).start();
+                "IDENTITY_ARGON2_ITERATIONS", "1",
+                // Hundreds of users register and log in from 127.0.0.1 within seconds: more than one client
+                // address may do in production.
+                "IDENTITY_RATE_LIMIT_AUTH_REQUESTS", "100000")).start();
         for (int port : paymentPorts) {
             payments.add(paymentOn(port).start());
         }
