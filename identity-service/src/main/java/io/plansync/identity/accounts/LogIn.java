@@ -50,7 +50,7 @@ public class LogIn {
             throw address.refusal("Too many failed logins from this address; try again later.");
         }
         boolean failed = false;
-        // The turn first: beyond what can be hashed, a login is refused before it does any database work.
+        // The turn before the lock-out and the lookup: beyond what can be hashed, a login is refused before them.
         try (PasswordHasher.Turn turn = passwords.turn()) {
             AuthMessages.TokenPair pair = check(email, password, turn);
             if (pair == null) {

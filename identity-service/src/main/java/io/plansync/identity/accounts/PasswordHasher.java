@@ -73,7 +73,7 @@ public class PasswordHasher {
 
     /**
      * Waits up to {@code maxWait} for a turn to hash; close it when done. A login takes its turn before any other
-     * work, so requests beyond what can be hashed are refused before they touch the database.
+     * work of its own, so requests beyond what can be hashed are refused before the lock-out and the user lookup.
      *
      * @throws ProblemException 503 SERVICE_BUSY with Retry-After when no turn came in time
      */
