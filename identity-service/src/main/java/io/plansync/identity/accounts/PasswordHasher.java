@@ -101,6 +101,13 @@ public class PasswordHasher {
         }
     }
 
+    /** Checks a password in a turn of its own. */
+    public boolean matches(String password, String hash) {
+        try (Turn turn = turn()) {
+            return turn.matches(password, hash);
+        }
+    }
+
     static boolean isStrongEnough(String password) {
         return password != null && password.length() >= MIN_LENGTH && password.length() <= MAX_LENGTH;
     }
