@@ -11,7 +11,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.plansync.identity.limits.ClientAddresses;
 
-/** Registration, login and token refresh; limited per client address by {@link io.plansync.identity.limits.AuthRateLimitFilter}. */
+/**
+ * Registration, login and token refresh; each request is limited per client address by
+ * {@link io.plansync.identity.limits.AuthRateLimitFilter} before it gets here.
+ */
 @Controller("/auth")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Secured(SecurityRule.IS_ANONYMOUS)

@@ -47,7 +47,8 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
         if (timestamp == null) {
             errors.add(new Problem.FieldError("timestamp", "must be an ISO-8601 date-time with offset, 1970 to 9999"));
         } else if (timestamp.isAfter(latest)) {
-            errors.add(new Problem.FieldError("timestamp", "must not be in the future (beyond the allowed clock skew)"));
+            errors.add(new Problem.FieldError("timestamp",
+                    "must not be in the future (beyond the allowed clock skew)"));
             timestamp = null;
         }
         String eventId = request.eventId();

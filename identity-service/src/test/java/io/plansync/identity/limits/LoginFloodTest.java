@@ -103,8 +103,9 @@ class LoginFloodTest {
         Thread watcher = Thread.ofPlatform().start(() -> {
             while (flooding.get()) {
                 try {
-                    HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(identity.url() + "/health"))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> reply = http.send(
+                            HttpRequest.newBuilder(URI.create(identity.url() + "/health"))
+                                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                     health.add(reply.statusCode() + " " + reply.body());
                     Thread.sleep(200);
                 } catch (IOException e) {
