@@ -62,6 +62,23 @@ class ComposeFileTest {
     }
 
     @Test
+    void each_service_stores_the_key_it_generates_encrypted_with_its_own_key_encryption_key() {
+        // Compose configures no signing key and does not run in development: without a KEK neither would start.
+        Set<String> keks = new HashSet<>();
+        for (String service : List.of("identity-service", "payment-service")) {
+            Map<String, Object> environment = environment(service);
+            assertThat(environment).as(service).doesNotContainKeys("IDENTITY_TOKEN_SIGNING_KEY",
+                    "PAYMENT_SERVICE_TOKEN_SIGNING_KEY", "MICRONAUT_ENVIRONMENTS");
+            Matcher kek = Pattern.compile("\\$\\{[A-Z_]+:-([A-Za-z0-9+/=]+)}")
+                    .matcher((String) environment.get("PLANSYNC_KEY_ENCRYPTION_KEY"));
+            assertThat(kek.matches()).as(service + " PLANSYNC_KEY_ENCRYPTION_KEY").isTrue();
+            assertThat(java.util.Base64.getDecoder().decode(kek.group(1))).as(service).hasSize(32);
+            keks.add(kek.group(1));
+        }
+        assertThat(keks).as("one key-encryption key per service").hasSize(2);
+    }
+
+    @Test
     void the_init_script_creates_the_databases_the_services_use() throws IOException {
         String init;
         try (var files = Files.list(ROOT.resolve("db/init"))) {

@@ -5,6 +5,7 @@ import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
+import io.plansync.testing.TestKeys;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +47,9 @@ final class PlanSyncSystem implements AutoCloseable {
                 "IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL,
                 "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "IDENTITY_ARGON2_MEMORY_KIB", "1024",
-                "IDENTITY_ARGON2_ITERATIONS", "1")).start();
+                "IDENTITY_ARGON2_ITERATIONS", "1",
+                // No signing key configured, as in production without one: the generated key is stored encrypted.
+                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey())).start();
         for (int port : paymentPorts) {
             payments.add(paymentOn(port).start());
         }
