@@ -94,6 +94,38 @@ class ComposeFileTest {
     }
 
     @Test
+    void each_service_logs_in_as_its_own_unprivileged_role_that_owns_only_its_database() throws IOException {
+        String init = Files.readString(ROOT.resolve("db/init/01-create-databases.sql"))
+                .toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        Map<String, Object> postgres = environment("postgres");
+        Set<String> roles = new HashSet<>();
+        for (String service : List.of("identity-service", "payment-service")) {
+            Map<String, Object> environment = environment(service);
+            String url = (String) environment.get("DATASOURCES_DEFAULT_URL");
+            String database = url.substring(url.lastIndexOf('/') + 1);
+            String role = (String) environment.get("DATASOURCES_DEFAULT_USERNAME");
+            assertThat(role).as(service).isEqualTo(database).isNotEqualTo(postgres.get("POSTGRES_USER"));
+            roles.add(role);
+
+            Matcher created = Pattern.compile("create role " + role + " ([a-z ]+) password :'([a-z_]+)';")
+                    .matcher(init);
+            assertThat(created.find()).as("create role " + role).isTrue();
+            assertThat(created.group(1).split(" "))
+                    .containsExactlyInAnyOrder("login", "nosuperuser", "nocreatedb", "nocreaterole");
+            assertThat(init).contains("alter database " + database + " owner to " + role + ";")
+                    .contains("revoke all on database " + database + " from public;");
+            // The password the init script gives the role is the one the service logs in with.
+            Matcher fromEnvironment = Pattern.compile("\\\\getenv " + created.group(2) + " ([a-z_]+)")
+                    .matcher(init);
+            assertThat(fromEnvironment.find()).as("\\getenv " + created.group(2)).isTrue();
+            String variable = fromEnvironment.group(1).toUpperCase(java.util.Locale.ROOT);
+            assertThat(postgres.get(variable)).as("postgres " + variable).isNotNull()
+                    .isEqualTo(environment.get("DATASOURCES_DEFAULT_PASSWORD"));
+        }
+        assertThat(roles).hasSize(2);
+    }
+
+    @Test
     void services_have_health_checks_and_start_only_when_what_they_need_is_healthy() {
         for (String service : List.of("postgres", "identity-service", "payment-service")) {
             assertThat(services.get(service)).as(service).containsKey("healthcheck");
