@@ -2,7 +2,7 @@
 -- service. Each service connects as its own role, which owns its database and nothing else: no superuser, cannot
 -- create databases or roles, and cannot connect to the other service's database. Each service migrates its own
 -- schema with Flyway on start, as that owner. The passwords come from the postgres container's environment
--- (docker-compose.yml); an unset one stops this script.
+-- (docker-compose.yml); an unset one stops this script (\getenv needs psql 15, as in postgres:15).
 \getenv identity_password PLANSYNC_IDENTITY_DB_PASSWORD
 \getenv payments_password PLANSYNC_PAYMENTS_DB_PASSWORD
 

@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.plansync.identity.IdentitySigningKey;
 import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.StartAttempt;
 import io.plansync.support.keys.KeyEncryption;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.support.keys.PemKeys;
@@ -144,19 +145,17 @@ class SigningKeyStorageTest {
     }
 
     private static ApplicationContext start(TestDatabases.Database database, Map<String, String> extra) {
-        return ApplicationContext.builder()
+        return StartAttempt.start(ApplicationContext.builder()
                 .properties(properties(database, extra))
-                .environments(Environment.TEST)
-                .start();
+                .environments(Environment.TEST));
     }
 
     private static ApplicationContext startOutsideDevelopment(TestDatabases.Database database,
                                                              Map<String, String> extra) {
         // No "test" environment deduced from JUnit on the stack: the service as it runs in production.
-        return ApplicationContext.builder()
+        return StartAttempt.start(ApplicationContext.builder()
                 .deduceEnvironment(false)
-                .properties(properties(database, extra))
-                .start();
+                .properties(properties(database, extra)));
     }
 
     private static Map<String, Object> properties(TestDatabases.Database database, Map<String, String> extra) {

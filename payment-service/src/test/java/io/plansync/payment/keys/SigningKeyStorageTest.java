@@ -3,6 +3,7 @@ package io.plansync.payment.keys;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.plansync.payment.PaymentTestProperties;
+import io.plansync.payment.StartAttempt;
 import io.plansync.support.keys.KeyEncryption;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.testing.TestDatabases;
@@ -33,8 +34,8 @@ class SigningKeyStorageTest {
         TestDatabases.Database database = TestDatabases.fresh("payments");
         String kek = TestKeys.newKeyEncryptionKey();
         String kid;
-        try (ApplicationContext payment = ApplicationContext.builder()
-                .properties(properties(database, Map.of(KEK_SETTING, kek))).environments(Environment.TEST).start()) {
+        try (ApplicationContext payment = StartAttempt.start(ApplicationContext.builder()
+                .properties(properties(database, Map.of(KEK_SETTING, kek))).environments(Environment.TEST))) {
             kid = payment.getBean(KeyRing.class).signingKey().getKeyID();
         }
 
@@ -58,8 +59,8 @@ class SigningKeyStorageTest {
     void outside_development_it_refuses_to_start_with_neither_a_signing_key_nor_a_kek() throws SQLException {
         TestDatabases.Database database = TestDatabases.fresh("payments");
 
-        assertThatThrownBy(() -> ApplicationContext.builder().deduceEnvironment(false)
-                .properties(properties(database, Map.of())).start())
+        assertThatThrownBy(() -> StartAttempt.start(ApplicationContext.builder().deduceEnvironment(false)
+                .properties(properties(database, Map.of()))))
                 .rootCause().hasMessageContaining("PAYMENT_SERVICE_TOKEN_SIGNING_KEY")
                 .hasMessageContaining("PLANSYNC_KEY_ENCRYPTION_KEY");
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
