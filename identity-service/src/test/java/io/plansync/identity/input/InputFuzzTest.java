@@ -89,8 +89,8 @@ class InputFuzzTest {
                 Endpoint.of("POST", "/auth/login", 200)
                         .body("email", "\"fuzzed@example.com\"", "password", Json.literal(PASSWORD)),
                 Endpoint.of("POST", "/auth/refresh", 200).body("refresh_token", "\"" + "r".repeat(43) + "\""),
-                Endpoint.of("GET", "/users/me", 200),
-                Endpoint.of("GET", "/admin/users/{id}", 200),
+                Endpoint.of("GET", "/users/me", 200).calledBy("user"),
+                Endpoint.of("GET", "/admin/users/{id}", 200).calledBy("admin", "service"),
                 Endpoint.of("PUT", "/admin/users/{id}/plan", 200)
                         .body("plan", "\"pro\"", "status", "\"active\"", "updatedBy", "\"fuzz\"",
                                 "timestamp", "\"2026-01-01T00:00:00Z\"", "eventId", "\"evt_fuzz\"")
