@@ -121,55 +121,52 @@ public final class FuzzCases {
     }
 
     /**
-     * The fixed table for these endpoints: each hostile body, path variable, query and content type once, with
-     * the credentials taking turns so that every handler is reached with a caller it accepts, not only its 401.
+     * The fixed table for these endpoints: each hostile body, path variable, query and content type once, sent by
+     * the endpoint's {@link Endpoint#callers() callers} in turn (so that its handler reads them, not only its 401),
+     * and the valid request once with every credential.
      *
      * @param validId a path variable that names something real
-     * @param auths   credential labels to take turns with
+     * @param auths   every credential label
      */
     public static List<FuzzCase> table(List<Endpoint> endpoints, String validId, List<String> auths) {
         List<FuzzCase> cases = new ArrayList<>();
         int turn = 0;
         for (Endpoint endpoint : endpoints) {
+            List<String> callers = endpoint.callers().isEmpty() ? auths : endpoint.callers();
             String target = endpoint.target(validId);
+            byte[] valid = endpoint.takesBody() ? utf8(endpoint.bodyWith(Map.of())) : null;
+            for (String auth : auths) {
+                cases.add(new FuzzCase("valid request", endpoint, target, JSON, valid, auth));
+            }
             if (endpoint.takesBody()) {
-                List<String> callers = endpoint.callers().isEmpty() ? auths : endpoint.callers();
                 for (var body : bodies(endpoint).entrySet()) {
                     cases.add(new FuzzCase("body " + body.getKey(), endpoint, target, JSON, body.getValue(),
                             callers.get(turn++ % callers.size())));
                 }
                 for (String contentType : CONTENT_TYPES) {
-                    for (String auth : auths) {
-                        cases.add(new FuzzCase("valid body as " + contentType, endpoint, target,
-                                contentType.isEmpty() ? null : contentType,
-                                utf8(endpoint.bodyWith(Map.of())), auth));
-                    }
+                    cases.add(new FuzzCase("valid body as " + contentType, endpoint, target,
+                            contentType.isEmpty() ? null : contentType, valid, callers.get(turn++ % callers.size())));
                 }
-                cases.add(new FuzzCase("no body", endpoint, target, JSON, null, auths.get(turn++ % auths.size())));
+                cases.add(new FuzzCase("no body", endpoint, target, JSON, null, callers.get(turn++ % callers.size())));
             } else {
                 cases.add(new FuzzCase("a body where none belongs", endpoint, target, JSON,
-                        utf8("{\"a\":\"\\u0000\"}"), auths.get(turn++ % auths.size())));
+                        utf8("{\"a\":\"\\u0000\"}"), callers.get(turn++ % callers.size())));
             }
             if (endpoint.path().contains("{id}")) {
                 for (String segment : HOSTILE_SEGMENTS) {
-                    for (String auth : auths) {
-                        cases.add(new FuzzCase("id " + shorten(segment), endpoint, endpoint.target(segment), JSON,
-                                endpoint.takesBody() ? utf8(endpoint.bodyWith(Map.of())) : null, auth));
-                    }
+                    cases.add(new FuzzCase("id " + shorten(segment), endpoint, endpoint.target(segment), JSON, valid,
+                            callers.get(turn++ % callers.size())));
                 }
             }
             for (String query : HOSTILE_QUERIES) {
-                cases.add(new FuzzCase("query " + shorten(query), endpoint, target + "?" + query, JSON,
-                        endpoint.takesBody() ? utf8(endpoint.bodyWith(Map.of())) : null,
-                        auths.get(turn++ % auths.size())));
+                cases.add(new FuzzCase("query " + shorten(query), endpoint, target + "?" + query, JSON, valid,
+                        callers.get(turn++ % callers.size())));
             }
             for (String parameter : endpoint.query()) {
                 for (String value : HOSTILE_QUERY_VALUES) {
-                    for (String auth : auths) {
-                        cases.add(new FuzzCase(parameter + "=" + shorten(value), endpoint,
-                                target + "?" + parameter + "=" + value, JSON,
-                                endpoint.takesBody() ? utf8(endpoint.bodyWith(Map.of())) : null, auth));
-                    }
+                    cases.add(new FuzzCase(parameter + "=" + shorten(value), endpoint,
+                            target + "?" + parameter + "=" + value, JSON, valid,
+                            callers.get(turn++ % callers.size())));
                 }
             }
         }
