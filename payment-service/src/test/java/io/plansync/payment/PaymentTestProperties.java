@@ -22,6 +22,8 @@ public final class PaymentTestProperties {
     public static Map<String, String> of(TestDatabases.Database database, String stripeUrl, String identityUrl,
                                          String jwksUrl, Map<String, String> extra) {
         Map<String, String> properties = new HashMap<>(database.datasourceProperties());
+        // Any free port, never the default 8082 that a local run (or another suite on this machine) may hold.
+        properties.put("micronaut.server.port", "-1");
         properties.put("plansync.stripe.api-base", stripeUrl);
         properties.put("plansync.stripe.secret-key", "sk_test_plansync");
         properties.put("plansync.stripe.webhook-secrets", WEBHOOK_SECRET + "," + OLD_WEBHOOK_SECRET);

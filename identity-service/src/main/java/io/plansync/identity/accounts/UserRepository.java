@@ -24,6 +24,9 @@ public interface UserRepository extends CrudRepository<User, UUID> {
     @Query("update users set roles = :roles, updated_at = now() where id = :id")
     void updateRoles(UUID id, String roles);
 
+    @Query("update users set password_hash = :passwordHash, updated_at = now() where id = :id")
+    void updatePasswordHash(UUID id, String passwordHash);
+
     @Query("select * from users where id = :id for update")
     Optional<User> findByIdForUpdate(UUID id);
 
