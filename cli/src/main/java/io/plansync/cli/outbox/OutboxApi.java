@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.plansync.cli.CliFailure;
 import io.plansync.cli.Exit;
 import io.plansync.cli.http.ApiClient;
+import io.plansync.contracts.OutboxState;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +30,7 @@ final class OutboxApi {
     /** GET /admin/outbox: one page, oldest first. */
     Page page(OutboxState state, UUID userId, Integer limit, String cursor) {
         JsonObject answer = ApiClient.object(payment.service(), payment.get("/admin/outbox", ApiClient.query(
-                "state", state.name(),
+                "state", state.wire(),
                 "userId", userId == null ? null : userId.toString(),
                 "limit", limit == null ? null : limit.toString(),
                 "cursor", cursor)));
@@ -77,7 +78,7 @@ final class OutboxApi {
     /** POST /admin/outbox/replay: every dead row matching; answers how many were replayed. */
     long replayDead(UUID userId, String since) {
         Map<String, String> body = new LinkedHashMap<>();
-        body.put("state", "dead");
+        body.put("state", OutboxState.DEAD.wire());
         if (userId != null) {
             body.put("userId", userId.toString());
         }

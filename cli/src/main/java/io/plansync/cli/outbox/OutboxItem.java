@@ -2,6 +2,7 @@ package io.plansync.cli.outbox;
 
 import com.google.gson.JsonObject;
 import io.plansync.cli.http.ApiClient;
+import io.plansync.contracts.OutboxState;
 
 /** One outbox row as payment-service shows it to operators. */
 record OutboxItem(String id, String userId, String plan, String status, String state, String attempts,
@@ -17,6 +18,7 @@ record OutboxItem(String id, String userId, String plan, String status, String s
 
     /** When the relay tries next; nothing for rows it no longer tries (done, or dead until replayed). */
     String nextAttempt() {
-        return "dead".equals(state) || "done".equals(state) ? null : nextAttemptAt;
+        boolean settled = OutboxState.fromWire(state).filter(s -> !s.waiting()).isPresent();
+        return settled ? null : nextAttemptAt;
     }
 }

@@ -6,6 +6,7 @@ import io.plansync.cli.Exit;
 import io.plansync.cli.output.Json;
 import io.plansync.cli.output.Table;
 import io.plansync.cli.output.Times;
+import io.plansync.contracts.OutboxState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -25,7 +26,8 @@ public final class OutboxListCommand implements Callable<Integer> {
     @ParentCommand
     OutboxCommand outbox;
 
-    @Option(names = "--state", paramLabel = "STATE", defaultValue = "dead",
+    @Option(names = "--state", paramLabel = "STATE", defaultValue = OutboxState.Names.DEAD,
+            converter = OutboxStateConverter.class,
             description = "pending, retrying, dead or done (default: ${DEFAULT-VALUE})")
     OutboxState state;
 
@@ -60,7 +62,7 @@ public final class OutboxListCommand implements Callable<Integer> {
         if (json) {
             Json.print(out, OutboxApi.array(items));
         } else if (items.isEmpty()) {
-            out.println("No " + state + " outbox rows" + (user == null ? "" : " for user " + user) + ".");
+            out.println("No " + state.wire() + " outbox rows" + (user == null ? "" : " for user " + user) + ".");
         } else {
             Table table = new Table("ID", "USER", "PLAN", "STATUS", "STATE", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR")
                     .alignRight("ID").alignRight("ATTEMPTS");

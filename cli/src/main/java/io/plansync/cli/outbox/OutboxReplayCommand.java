@@ -6,6 +6,7 @@ import io.plansync.cli.config.CliContext;
 import io.plansync.cli.config.Prompt;
 import io.plansync.cli.http.ApiClient;
 import io.plansync.cli.http.ServiceError;
+import io.plansync.contracts.OutboxState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,7 +87,7 @@ public final class OutboxReplayCommand implements Callable<Integer> {
             throw e;
         }
         String state = ApiClient.text(answer, "state");
-        outbox.cli().context().out().println("Row " + rowId + " replayed: now " + (state == null ? "pending" : state)
+        outbox.cli().context().out().println("Row " + rowId + " replayed: now " + (state == null ? OutboxState.PENDING.wire() : state)
                 + "; the relay will deliver it shortly.");
         return Exit.OK;
     }
@@ -118,7 +119,7 @@ public final class OutboxReplayCommand implements Callable<Integer> {
 
     /** The dead rows the bulk replay would take, as the list endpoint shows them (dead since = updated since). */
     private long countDead(OutboxApi api) {
-        List<JsonObject> dead = api.all(OutboxState.dead, user, null);
+        List<JsonObject> dead = api.all(OutboxState.DEAD, user, null);
         if (since == null) {
             return dead.size();
         }

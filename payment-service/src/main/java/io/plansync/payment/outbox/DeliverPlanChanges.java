@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,10 +25,7 @@ import java.util.UUID;
  * One delivery attempt of a batch of outbox rows to identity-service: one request to
  * {@code POST /admin/plan-changes} with one fresh service token, and what to do next with each row.
  *
- * <p>Per change: 200 is done (applied or not: identity is idempotent); 400 and 404 ({@code USER_NOT_FOUND}) need a
- * human and go dead, for that row only. For the whole request only 400, 401 and 403 (a broken client, key or
- * grant: a human must act) send every row dead; anything else (429, 408, 5xx, a 404 for a missing endpoint, a
- * proxy's odd answer, a network failure) is retried, so a passing fault never dead-letters a backlog.
+ * <p>Which answers are retried and which go dead: {@link OutcomeRules}.
  */
 @Singleton
 public class DeliverPlanChanges {
@@ -68,7 +66,8 @@ public class DeliverPlanChanges {
         } catch (HttpClientResponseException e) {
             return all(rows, refused(e.getStatus().getCode(), problemBody(e)));
         } catch (HttpClientException e) {
-            return all(rows, Outcome.retry(null, "identity unreachable: " + NetworkFailures.describe(e, readTimeout)));
+            return all(rows, new Outcome(OutcomeRules.networkFailure(), null,
+                    "identity unreachable: " + NetworkFailures.describe(e, readTimeout)));
         } catch (RuntimeException e) {
             // Recorded like any failed attempt (and dead after the last), rather than a round that fails unseen.
             LOG.error("Delivery {} failed unexpectedly", correlationId, e);
@@ -88,8 +87,7 @@ public class DeliverPlanChanges {
             } else {
                 String reason = "identity answered " + result.status()
                         + (result.code() == null ? "" : " " + result.code());
-                outcomes.add(isTransient(result.status()) ? Outcome.retry(result.status(), reason)
-                        : Outcome.dead(result.status(), reason));
+                outcomes.add(new Outcome(OutcomeRules.singleChange(result.status()), result.status(), reason));
             }
         }
         return outcomes;
@@ -98,12 +96,7 @@ public class DeliverPlanChanges {
     private static Outcome refused(int status, @Nullable Map<?, ?> problem) {
         Object code = problem == null ? null : problem.get("code");
         String reason = "identity answered " + status + (code == null ? "" : " " + code);
-        boolean needsHuman = status == 400 || status == 401 || status == 403;
-        return needsHuman ? Outcome.dead(status, reason) : Outcome.retry(status, reason);
-    }
-
-    private static boolean isTransient(int status) {
-        return status == 429 || status == 408 || status >= 500;
+        return new Outcome(OutcomeRules.wholeRequest(status), status, reason);
     }
 
     private static List<Outcome> all(List<Outbox.Row> rows, Outcome outcome) {
@@ -119,7 +112,14 @@ public class DeliverPlanChanges {
     }
 
     public record Outcome(Kind kind, @Nullable Integer httpStatus, @Nullable String reason) {
-        public enum Kind { DELIVERED, RETRY, DEAD }
+        /** What became of the row; {@link #wire()} names it in outbox_attempts.outcome and in metrics. */
+        public enum Kind {
+            DELIVERED, RETRY, DEAD;
+
+            public String wire() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
 
         static Outcome delivered(int status) {
             return new Outcome(Kind.DELIVERED, status, null);
@@ -129,8 +129,5 @@ public class DeliverPlanChanges {
             return new Outcome(Kind.RETRY, status, reason);
         }
 
-        static Outcome dead(@Nullable Integer status, String reason) {
-            return new Outcome(Kind.DEAD, status, reason);
-        }
     }
 }

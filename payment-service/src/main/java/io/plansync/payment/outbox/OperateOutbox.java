@@ -3,6 +3,7 @@ package io.plansync.payment.outbox;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
+import io.plansync.contracts.OutboxState;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.support.problem.Problem;
@@ -16,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,7 +25,6 @@ import java.util.UUID;
  */
 @Singleton
 public class OperateOutbox {
-    private static final Set<String> STATES = Set.of("pending", "retrying", "dead", "done");
     public static final int MAX_LIMIT = 200;
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -45,20 +44,19 @@ public class OperateOutbox {
 
     public OutboxViews.Page list(String operator, @Nullable String state, @Nullable String userId,
                                  @Nullable Integer limit, @Nullable String cursor) {
-        String wanted = state == null ? "dead" : state;
-        if (!STATES.contains(wanted)) {
-            throw invalid("state", "must be one of pending, retrying, dead, done");
-        }
+        OutboxState wanted = state == null ? OutboxState.DEAD : OutboxState.fromWire(state)
+                .orElseThrow(() -> invalid("state", "must be one of " + OutboxState.wireList()));
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_LIMIT) {
             throw invalid("limit", "must be 1 to " + MAX_LIMIT);
         }
         UUID user = userId == null ? null : uuid("userId", userId);
         long after = cursor == null ? 0 : decodeCursor(cursor);
-        List<Outbox.Row> rows = outbox.page(wanted, user, after, size + 1);
+        List<Outbox.Row> rows = outbox.page(wanted.wire(), user, after, size + 1);
         boolean more = rows.size() > size;
         List<Outbox.Row> page = more ? rows.subList(0, size) : rows;
-        audit.record(operator, "list", "state=" + wanted + (user == null ? "" : " userId=" + user), page.size() + " rows");
+        audit.record(operator, "list", "state=" + wanted.wire() + (user == null ? "" : " userId=" + user),
+                page.size() + " rows");
         return new OutboxViews.Page(page.stream().map(OutboxViews.Item::of).toList(),
                 more ? encodeCursor(page.getLast().id()) : null);
     }
@@ -78,7 +76,7 @@ public class OperateOutbox {
             if (row == null) {
                 return "not found";
             }
-            if ("done".equals(row.state()) && !force) {
+            if (OutboxState.DONE.wire().equals(row.state()) && !force) {
                 return "refused: done";
             }
             outbox.replay(id);
@@ -93,18 +91,18 @@ public class OperateOutbox {
                     "Row " + id + " was delivered; replay it with force=true to send it again.");
         }
         notifier.rowsQueued();
-        return new OutboxViews.Replayed(id, "pending");
+        return new OutboxViews.Replayed(id, OutboxState.PENDING.wire());
     }
 
     public OutboxViews.ReplayedCount replayAll(String operator, OutboxViews.ReplayAllRequest request) {
-        if (request.state() != null && !"dead".equals(request.state())) {
+        if (request.state() != null && !OutboxState.DEAD.wire().equals(request.state())) {
             throw invalid("state", "only dead rows are replayed in bulk");
         }
         UUID user = request.userId() == null ? null : uuid("userId", request.userId());
         Instant since = request.since() == null ? null : instant("since", request.since());
         List<Long> ids = outbox.replayDead(user, since);
-        audit.record(operator, "replay-all", "state=dead" + (user == null ? "" : " userId=" + user)
-                + (since == null ? "" : " since=" + since) + " ids=" + ids, ids.size() + " replayed");
+        audit.record(operator, "replay-all", "state=" + OutboxState.DEAD.wire()
+                + (user == null ? "" : " userId=" + user) + (since == null ? "" : " since=" + since) + " ids=" + ids, ids.size() + " replayed");
         if (!ids.isEmpty()) {
             notifier.rowsQueued();
         }

@@ -7,6 +7,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
+import io.plansync.contracts.OutboxState;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,23 +27,23 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
      * Due rows, locked for the rest of the caller's transaction. Rows another relay holds are skipped, so relays on
      * several replicas share the work; if a relay dies its transaction ends and the rows are due again.
      */
-    @Query("select * from outbox where state in ('pending', 'retrying') and next_attempt_at <= now() "
+    @Query("select * from outbox where state in " + OutboxState.Names.SQL_WAITING + " and next_attempt_at <= now() "
             + "order by next_attempt_at, id limit :limit for update skip locked")
     List<Row> claimDue(int limit);
 
-    @Query("select min(next_attempt_at) from outbox where state in ('pending', 'retrying')")
+    @Query("select min(next_attempt_at) from outbox where state in " + OutboxState.Names.SQL_WAITING)
     Optional<Instant> nextDueAt();
 
-    @Query("update outbox set state = 'done', attempts = attempts + 1, last_error = null, updated_at = now() "
-            + "where id in (:ids)")
+    @Query("update outbox set state = '" + OutboxState.Names.DONE + "', attempts = attempts + 1, last_error = null, "
+            + "updated_at = now() where id in (:ids)")
     void markDone(List<Long> ids);
 
-    @Query("update outbox set state = 'retrying', attempts = attempts + 1, last_error = :error, "
-            + "next_attempt_at = :nextAttemptAt, updated_at = now() where id in (:ids)")
+    @Query("update outbox set state = '" + OutboxState.Names.RETRYING + "', attempts = attempts + 1, "
+            + "last_error = :error, next_attempt_at = :nextAttemptAt, updated_at = now() where id in (:ids)")
     void markRetrying(List<Long> ids, String error, Instant nextAttemptAt);
 
-    @Query("update outbox set state = 'dead', attempts = attempts + 1, last_error = :error, updated_at = now() "
-            + "where id in (:ids)")
+    @Query("update outbox set state = '" + OutboxState.Names.DEAD + "', attempts = attempts + 1, "
+            + "last_error = :error, updated_at = now() where id in (:ids)")
     void markDead(List<Long> ids, String error);
 
     @Query("insert into outbox_attempts (outbox_id, outcome, http_status, error) "
@@ -65,24 +66,25 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
     List<Attempt> attempts(long outboxId);
 
     /** Due now with a fresh set of attempts; the attempt history stays. */
-    @Query("update outbox set state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now() "
-            + "where id = :id")
+    @Query("update outbox set state = '" + OutboxState.Names.PENDING + "', attempts = 0, next_attempt_at = now(), "
+            + "updated_at = now() where id = :id")
     int replay(long id);
 
     /** Replays every dead row, optionally of one user and only those that died since a time. @return the ids */
-    @Query("update outbox set state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now() "
-            + "where state = 'dead' and user_id = coalesce(:userId, user_id) "
+    @Query("update outbox set state = '" + OutboxState.Names.PENDING + "', attempts = 0, next_attempt_at = now(), "
+            + "updated_at = now() where state = '" + OutboxState.Names.DEAD + "' "
+            + "and user_id = coalesce(:userId, user_id) "
             + "and updated_at >= coalesce(:since, '-infinity'::timestamptz) returning id")
     List<Long> replayDead(@Nullable UUID userId, @Nullable Instant since);
 
     /** Wakes every relay on every replica now (they LISTEN on this channel). */
-    @Query("select count(*) from (select pg_notify('plansync_outbox', '')) n")
+    @Query("select count(*) from (select pg_notify('" + OutboxWakeups.CHANNEL + "', '')) n")
     long wakeRelays();
 
     @Query("select state, count(*) as rows from outbox group by state")
     List<StateCount> countByState();
 
-    @Query("select min(created_at) from outbox where state in ('pending', 'retrying')")
+    @Query("select min(created_at) from outbox where state in " + OutboxState.Names.SQL_WAITING)
     Optional<Instant> oldestWaiting();
 
     @io.micronaut.core.annotation.Introspected

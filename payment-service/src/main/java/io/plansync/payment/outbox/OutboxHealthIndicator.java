@@ -2,6 +2,7 @@ package io.plansync.payment.outbox;
 
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.plansync.contracts.OutboxState;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -25,7 +26,7 @@ public class OutboxHealthIndicator extends AbstractHealthIndicator<Map<String, O
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        long dead = outbox.countByState().stream().filter(c -> "dead".equals(c.state()))
+        long dead = outbox.countByState().stream().filter(c -> OutboxState.DEAD.wire().equals(c.state()))
                 .mapToLong(Outbox.StateCount::rows).sum();
         Duration oldest = outbox.oldestWaiting().map(t -> Duration.between(t, Instant.now())).orElse(Duration.ZERO);
         boolean healthy = dead == 0 && oldest.compareTo(properties.healthMaxPendingAge()) <= 0;

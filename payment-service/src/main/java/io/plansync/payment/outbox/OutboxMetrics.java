@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.plansync.contracts.OutboxState;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -18,8 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Singleton
 public class OutboxMetrics {
-    private static final String[] STATES = {"pending", "retrying", "dead", "done"};
-
     private final Outbox outbox;
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> rowsByState = new ConcurrentHashMap<>();
@@ -28,9 +27,9 @@ public class OutboxMetrics {
     public OutboxMetrics(Outbox outbox, MeterRegistry registry) {
         this.outbox = outbox;
         this.registry = registry;
-        for (String state : STATES) {
-            AtomicLong rows = rowsByState.computeIfAbsent(state, s -> new AtomicLong());
-            Gauge.builder("plansync.outbox.rows", rows, AtomicLong::get).tag("state", state)
+        for (OutboxState state : OutboxState.values()) {
+            AtomicLong rows = rowsByState.computeIfAbsent(state.wire(), s -> new AtomicLong());
+            Gauge.builder("plansync.outbox.rows", rows, AtomicLong::get).tag("state", state.wire())
                     .description("outbox rows in each state").register(registry);
         }
         Gauge.builder("plansync.outbox.oldest.waiting.seconds", oldestWaitingSeconds, AtomicLong::get)
@@ -41,8 +40,8 @@ public class OutboxMetrics {
     void refresh() {
         Map<String, Long> counts = new java.util.HashMap<>();
         outbox.countByState().forEach(c -> counts.put(c.state(), c.rows()));
-        for (String state : STATES) {
-            rowsByState.get(state).set(counts.getOrDefault(state, 0L));
+        for (OutboxState state : OutboxState.values()) {
+            rowsByState.get(state.wire()).set(counts.getOrDefault(state.wire(), 0L));
         }
         oldestWaitingSeconds.set(outbox.oldestWaiting()
                 .map(oldest -> Math.max(0, Duration.between(oldest, Instant.now()).toSeconds())).orElse(0L));
@@ -54,7 +53,7 @@ public class OutboxMetrics {
                 .register(registry).record(Duration.ofNanos(nanos));
         for (DeliverPlanChanges.Outcome outcome : outcomes) {
             registry.counter("plansync.outbox.delivery.rows",
-                    "outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+                    "outcome", outcome.kind().wire()).increment();
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.plansync.payment.outbox;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.transaction.TransactionOperations;
+import io.plansync.payment.outbox.DeliverPlanChanges.Outcome.Kind;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private final DeliverPlanChanges deliver;
     private final TransactionOperations<Connection> transactions;
     private final OutboxProperties properties;
-    private final IntervalFunction backoff;
+    private final RetryBackoff backoff;
     private final OutboxMetrics metrics;
     private final DataSource dataSource;
     private final List<Thread> workers = new ArrayList<>();
@@ -46,8 +46,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         this.deliver = deliver;
         this.transactions = transactions;
         this.properties = properties;
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff().toMillis(), 2.0, 0.5,
-                properties.maxBackoff().toMillis());
+        this.backoff = new RetryBackoff(properties.initialBackoff(), properties.maxBackoff());
         this.dataSource = dataSource;
     }
 
@@ -123,37 +122,36 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         for (int i = 0; i < rows.size(); i++) {
             DeliverPlanChanges.Outcome outcome = outcomes.get(i);
             int attempt = rows.get(i).attempts() + 1;
-            Group group = switch (outcome.kind()) {
-                case DELIVERED -> new Group("delivered", outcome.httpStatus(), null, 0);
-                case DEAD -> new Group("dead", outcome.httpStatus(), outcome.reason(), 0);
-                case RETRY -> attempt >= properties.maxAttempts()
-                        ? new Group("dead", outcome.httpStatus(),
-                                "gave up after " + attempt + " attempts: " + outcome.reason(), 0)
-                        : new Group("retry", outcome.httpStatus(), outcome.reason(), attempt);
+            Kind kind = OutcomeRules.afterAttempt(outcome.kind(), attempt, properties.maxAttempts());
+            Group group = switch (kind) {
+                case DELIVERED -> new Group(kind, outcome.httpStatus(), null, 0);
+                case DEAD -> new Group(kind, outcome.httpStatus(), outcome.kind() == Kind.RETRY
+                        ? "gave up after " + attempt + " attempts: " + outcome.reason() : outcome.reason(), 0);
+                case RETRY -> new Group(kind, outcome.httpStatus(), outcome.reason(), attempt);
             };
             groups.computeIfAbsent(group, g -> new ArrayList<>()).add(rows.get(i).id());
         }
         groups.forEach((group, ids) -> {
-            switch (group.outcome()) {
-                case "delivered" -> outbox.markDone(ids);
-                case "dead" -> {
+            switch (group.kind()) {
+                case DELIVERED -> outbox.markDone(ids);
+                case DEAD -> {
                     outbox.markDead(ids, group.reason());
                     LOG.error("{} outbox row(s) dead: {} (ids {})", ids.size(), group.reason(), ids);
                 }
-                default -> {
+                case RETRY -> {
                     // Rows that failed together wait together: one jittered delay for the group.
-                    Instant next = Instant.now().plusMillis(backoff.apply(group.attempt()));
+                    Instant next = backoff.nextAttemptAt(Instant.now(), group.attempt());
                     outbox.markRetrying(ids, group.reason(), next);
                     LOG.warn("{} outbox row(s), attempt {}, failed: {}; next at {}", ids.size(), group.attempt(),
                             group.reason(), next);
                 }
             }
-            outbox.recordAttempts(ids, group.outcome(), group.httpStatus(), group.reason());
+            outbox.recordAttempts(ids, group.kind().wire(), group.httpStatus(), group.reason());
         });
     }
 
     /** Rows with the same outcome, status, reason and (for retries) attempt number. */
-    private record Group(String outcome, @Nullable Integer httpStatus, @Nullable String reason, int attempt) {
+    private record Group(Kind kind, @Nullable Integer httpStatus, @Nullable String reason, int attempt) {
     }
 
     private Duration untilNextDue() {

@@ -42,6 +42,8 @@ import java.util.UUID;
 public class Reconcile {
     private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
     private static final String SUCCEEDED = "payment_intent.succeeded";
+    /** The session-scoped advisory lock that lets one replica reconcile at a time. */
+    static final String LOCK_KEY = "hashtext('plansync.reconcile')";
 
     private final Reconciliations reconciliations;
     private final Outbox outbox;
@@ -204,7 +206,7 @@ public class Reconcile {
 
     private static boolean advisoryLock(Connection connection, String function) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "select " + function + "(hashtext('plansync.reconcile'))");
+                "select " + function + "(" + LOCK_KEY + ")");
              ResultSet result = statement.executeQuery()) {
             return result.next() && result.getBoolean(1);
         }

@@ -6,6 +6,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
+import io.plansync.contracts.OutboxState;
 import io.plansync.payment.userplan.UserPlans;
 
 import java.util.List;
@@ -17,7 +18,8 @@ public interface Reconciliations extends GenericRepository<Reconciliations.Run, 
 
     /** Users whose plan is settled here: no outbox row for them is still on its way. Keyset by user id. */
     @Query("select * from user_plans p where p.user_id > :after and not exists (select 1 from outbox o "
-            + "where o.user_id = p.user_id and o.state in ('pending', 'retrying')) order by p.user_id limit :limit")
+            + "where o.user_id = p.user_id and o.state in " + OutboxState.Names.SQL_WAITING + ") "
+            + "order by p.user_id limit :limit")
     List<UserPlans.UserPlan> settledAfter(UUID after, int limit);
 
     @Query("select count(*) from stripe_events where event_id = :eventId")

@@ -12,7 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
+
+import static io.plansync.support.sql.SqlArrays.texts;
 
 /**
  * The plan rule as one statement, for any number of users at once (arrays), so that one event and a group of
@@ -95,11 +96,5 @@ public final class UserPlanStatements {
             changed.add(rows.getObject(1, UUID.class));
         }
         return changed;
-    }
-
-    /** Arrays go as text and are cast in SQL, one encoding for every column type. */
-    private static java.sql.Array texts(Connection connection, List<PlanChangeRecorder.PaymentsChange> changes,
-                                        Function<PlanChangeRecorder.PaymentsChange, String> column) throws SQLException {
-        return connection.createArrayOf("text", changes.stream().map(column).toArray());
     }
 }

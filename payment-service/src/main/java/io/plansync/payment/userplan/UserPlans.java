@@ -22,16 +22,8 @@ public interface UserPlans extends GenericRepository<UserPlans.UserPlan, UUID> {
     @Query("select set_config('lock_timeout', :timeout, true)")
     String limitLockWait(String timeout);
 
-    /**
-     * The key of a user's plan lock is {@code PLAN_LOCK_KEY_START + <user id as text> + PLAN_LOCK_KEY_END}: every
-     * statement that takes a plan lock builds it from these, so that they all take the same lock.
-     */
-    String PLAN_LOCK_KEY_START = "hashtextextended('plansync.user:' || ";
-    String PLAN_LOCK_KEY_END = ", 0)";
-
     /** Serialises plan changes of one user (transaction-scoped), whatever events arrive at once. */
-    @Query("select count(*) from (select pg_advisory_xact_lock(" + PLAN_LOCK_KEY_START + ":userId" + PLAN_LOCK_KEY_END
-            + ")) l")
+    @Query("select count(*) from (select pg_advisory_xact_lock(" + UserPlanLock.KEY_OF_USER_ID_PARAMETER + ")) l")
     long lockUser(String userId);
 
     @MappedEntity("user_plans")

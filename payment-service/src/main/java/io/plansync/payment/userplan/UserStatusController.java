@@ -9,6 +9,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.plansync.contracts.OutboxState;
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanStatus;
 import io.plansync.payment.outbox.Outbox;
@@ -34,8 +35,8 @@ public class UserStatusController {
         var plan = userPlans.findByUserId(userId).orElse(null);
         var latest = outbox.latestForUser(userId).orElse(null);
         Sync sync = latest == null ? new Sync("synced", 0, null)
-                : new Sync("done".equals(latest.state()) ? "synced" : latest.state(), latest.attempts(),
-                latest.lastError());
+                : new Sync(OutboxState.DONE.wire().equals(latest.state()) ? "synced" : latest.state(),
+                latest.attempts(), latest.lastError());
         return new UserStatus(userId.toString(),
                 plan == null ? Plan.FREE.wire() : plan.plan(),
                 plan == null ? PlanStatus.ACTIVE.wire() : plan.status(), sync);

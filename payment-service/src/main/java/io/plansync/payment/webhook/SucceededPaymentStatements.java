@@ -1,9 +1,9 @@
 package io.plansync.payment.webhook;
 
 import io.plansync.payment.userplan.PlanChangeRecorder;
+import io.plansync.payment.userplan.UserPlanLock;
 import io.plansync.payment.userplan.UserPlanStatements;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,10 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
-import static io.plansync.payment.userplan.UserPlans.PLAN_LOCK_KEY_END;
-import static io.plansync.payment.userplan.UserPlans.PLAN_LOCK_KEY_START;
+import static io.plansync.support.sql.SqlArrays.texts;
 
 /**
  * The statements of accepted payments, for any number of payments at once (arrays), sent in one round trip: with
@@ -33,7 +31,7 @@ final class SucceededPaymentStatements {
     }
 
     /**
-     * The first statement takes the users' plan locks (the keys of {@code UserPlans.lockUser}, in user-id order so
+     * The first statement takes the users' plan locks (the keys of {@link UserPlanLock}, in user-id order so
      * that two groups cannot deadlock), stores each event unless it was received before, for each new one marks its
      * payment succeeded (a payment refunded before this late event stays refunded), and leaves the new events' ids
      * in {@link UserPlanStatements#ACCEPTED_EVENTS}. The second, started only once the locks are held so that it reads
@@ -42,7 +40,7 @@ final class SucceededPaymentStatements {
     private static final String ACCEPT_WITH_PLANS = "with input as (select * from unnest(?::text[], "
             + "?::timestamptz[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[]) "
             + "i(event_id, created_at, payment_intent_id, user_id, plan, amount, currency)), "
-            + "locked as (select count(pg_advisory_xact_lock(" + PLAN_LOCK_KEY_START + "u" + PLAN_LOCK_KEY_END + ")) "
+            + "locked as (select count(pg_advisory_xact_lock(" + UserPlanLock.keyOf("u") + ")) "
             + "from unnest(?::text[]) u), "
             + "new_event as (insert into stripe_events (event_id, type, event_created_at, outcome, "
             + "payment_intent_id, user_id) select i.event_id, 'payment_intent.succeeded', i.created_at, "
@@ -76,8 +74,8 @@ final class SucceededPaymentStatements {
             statement.setArray(5, texts(connection, payments, SucceededPayment::plan));
             statement.setArray(6, texts(connection, payments, p -> Long.toString(p.amount())));
             statement.setArray(7, texts(connection, payments, SucceededPayment::currency));
-            statement.setArray(8, connection.createArrayOf("text", payments.stream().map(SucceededPayment::userId)
-                    .map(UUID::toString).distinct().sorted().toArray()));
+            statement.setArray(8, texts(connection, payments.stream().map(SucceededPayment::userId)
+                    .map(UUID::toString).distinct().sorted().toList()));
             UserPlanStatements.bind(statement, 9, payments.stream()
                     .map(p -> new PlanChangeRecorder.PaymentsChange(p.userId(), p.eventId(), p.eventCreatedAt(),
                             p.correlationId()))
@@ -104,8 +102,8 @@ final class SucceededPaymentStatements {
     static Set<UUID> tryLockUsers(Connection connection, List<UUID> userIds) throws SQLException {
         Set<UUID> locked = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("select u from unnest(?::uuid[]) u "
-                + "where pg_try_advisory_xact_lock(" + PLAN_LOCK_KEY_START + "u" + PLAN_LOCK_KEY_END + ")")) {
-            statement.setArray(1, connection.createArrayOf("text", userIds.stream().map(UUID::toString).toArray()));
+                + "where pg_try_advisory_xact_lock(" + UserPlanLock.keyOf("u") + ")")) {
+            statement.setArray(1, texts(connection, userIds, UUID::toString));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     locked.add(rows.getObject(1, UUID.class));
@@ -113,11 +111,5 @@ final class SucceededPaymentStatements {
             }
         }
         return locked;
-    }
-
-    /** Arrays go as text and are cast in SQL: one encoding for every column type. */
-    private static Array texts(Connection connection, List<SucceededPayment> payments,
-                               Function<SucceededPayment, String> column) throws SQLException {
-        return connection.createArrayOf("text", payments.stream().map(column).toArray());
     }
 }

@@ -126,13 +126,13 @@ class ReconciliationTest implements TestPropertyProvider {
     void only_one_replica_reconciles_at_a_time() throws SQLException {
         try (Connection otherReplica = database.connect();
              PreparedStatement lock = otherReplica.prepareStatement(
-                     "select pg_advisory_lock(hashtext('plansync.reconcile'))")) {
+                     "select pg_advisory_lock(" + Reconcile.LOCK_KEY + ")")) {
             lock.execute();
 
             var refused = assertThrows(HttpClientResponseException.class, () -> reconcile(true));
 
             assertThat(refused.getStatus().getCode()).isEqualTo(409);
-            otherReplica.createStatement().execute("select pg_advisory_unlock(hashtext('plansync.reconcile'))");
+            otherReplica.createStatement().execute("select pg_advisory_unlock(" + Reconcile.LOCK_KEY + ")");
         }
         assertThat(reconcile(true)).containsKey("checked");
     }

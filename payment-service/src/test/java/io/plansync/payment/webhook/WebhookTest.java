@@ -12,6 +12,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
+import io.plansync.payment.userplan.UserPlanLock;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
@@ -859,12 +860,11 @@ class WebhookTest implements TestPropertyProvider {
     }
 
     private void lock(UUID user) {
-        count("select count(*) from (select pg_advisory_lock(hashtextextended('plansync.user:' || ?, 0))) l",
-                user.toString());
+        count("select count(*) from (select pg_advisory_lock(" + UserPlanLock.keyOf("?") + ")) l", user.toString());
     }
 
     private void unlock(UUID gate) {
-        query("select pg_advisory_unlock(hashtextextended('plansync.user:' || ?, 0))", gate.toString());
+        query("select pg_advisory_unlock(" + UserPlanLock.keyOf("?") + ")", gate.toString());
     }
 
     private double waitingEvents() {
