@@ -1,5 +1,6 @@
 package io.plansync.payment;
 
+import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.TestDatabases;
 
 import java.util.HashMap;
@@ -32,6 +33,11 @@ public final class PaymentTestProperties {
         properties.put("plansync.outbox.initial-backoff", "100ms");
         properties.put("plansync.outbox.max-backoff", "500ms");
         properties.put("plansync.outbox.poll-interval", "1s");
+        // application.yml pins 8082; a test server takes a free port (tests that need to know it set their own).
+        properties.put("micronaut.server.port", "-1");
+        // A free management port for each context (replicas too): Micronaut routes its endpoints by the port a
+        // request arrived on, so it must be a real number.
+        properties.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));
         properties.putAll(extra);
         return properties;
     }

@@ -1,5 +1,6 @@
 package io.plansync.identity.accounts;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -32,12 +33,17 @@ public class AuthController {
     }
 
     @Post("/login")
-    public AuthMessages.TokenPair login(@Body AuthMessages.Credentials body) {
-        return logIn.logIn(body.email(), body.password());
+    public HttpResponse<AuthMessages.TokenPair> login(@Body AuthMessages.Credentials body) {
+        return tokens(logIn.logIn(body.email(), body.password()));
     }
 
     @Post("/refresh")
-    public AuthMessages.TokenPair refresh(@Body AuthMessages.RefreshRequest body) {
-        return refreshSession.refresh(body.refreshToken());
+    public HttpResponse<AuthMessages.TokenPair> refresh(@Body AuthMessages.RefreshRequest body) {
+        return tokens(refreshSession.refresh(body.refreshToken()));
+    }
+
+    /** Tokens must never be kept by a browser's or a proxy's cache (RFC 6749 5.1). */
+    private static HttpResponse<AuthMessages.TokenPair> tokens(AuthMessages.TokenPair pair) {
+        return HttpResponse.ok(pair).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 }
