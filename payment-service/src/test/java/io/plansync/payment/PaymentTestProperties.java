@@ -23,6 +23,8 @@ public final class PaymentTestProperties {
     public static Map<String, String> of(TestDatabases.Database database, String stripeUrl, String identityUrl,
                                          String jwksUrl, Map<String, String> extra) {
         Map<String, String> properties = new HashMap<>(database.datasourceProperties());
+        // Any free port, never the default 8082 that a local run (or another suite on this machine) may hold.
+        properties.put("micronaut.server.port", "-1");
         properties.put("plansync.stripe.api-base", stripeUrl);
         properties.put("plansync.stripe.secret-key", "sk_test_plansync");
         properties.put("plansync.stripe.webhook-secrets", WEBHOOK_SECRET + "," + OLD_WEBHOOK_SECRET);
@@ -33,8 +35,6 @@ public final class PaymentTestProperties {
         properties.put("plansync.outbox.initial-backoff", "100ms");
         properties.put("plansync.outbox.max-backoff", "500ms");
         properties.put("plansync.outbox.poll-interval", "1s");
-        // application.yml pins 8082; a test server takes a free port (tests that need to know it set their own).
-        properties.put("micronaut.server.port", "-1");
         // A free management port for each context (replicas too): Micronaut routes its endpoints by the port a
         // request arrived on, so it must be a real number.
         properties.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));

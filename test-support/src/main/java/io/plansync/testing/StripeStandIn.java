@@ -1,24 +1,32 @@
 package io.plansync.testing;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
- * A local HTTP stand-in for the two Stripe API calls PlanSync makes (customers, payment intents), since Stripe is
- * outside. It records every request so tests can check what Stripe would have seen (amount, metadata,
+ * A local HTTP stand-in for the Stripe API calls PlanSync makes (customers, payment intents, events), since Stripe
+ * is outside. It records every request so tests can check what Stripe would have seen (amount, metadata,
  * Idempotency-Key).
  */
 public final class StripeStandIn implements AutoCloseable {
+    private static final List<String> DEVELOPMENT_MAPPINGS = developmentMappings();
+
     private final WireMockServer server;
 
     public StripeStandIn() {
@@ -27,26 +35,37 @@ public final class StripeStandIn implements AutoCloseable {
         answerNormally();
     }
 
+    /** dev/stripe-stand-in/mappings of this checkout, found from the working directory (a module or the root). */
+    private static List<String> developmentMappings() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path mappings = dir.resolve("dev/stripe-stand-in/mappings");
+            if (Files.isDirectory(mappings)) {
+                try (Stream<Path> files = Files.list(mappings)) {
+                    List<String> all = new ArrayList<>();
+                    for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                        all.add(Files.readString(file));
+                    }
+                    return List.copyOf(all);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("dev/stripe-stand-in/mappings not found above " + Path.of("").toAbsolutePath());
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.port();
     }
 
-    /** Stripe answers as usual: a new customer / payment intent per call. */
+    /**
+     * Stripe answers as usual: the development stand-in's own answers (dev/stripe-stand-in/mappings), so tests and
+     * {@code plansync-local} see one stand-in. A repeated Idempotency-Key gets the same payment intent, as at Stripe.
+     */
     public void answerNormally() {
         server.resetMappings();
-        server.stubFor(post(urlPathEqualTo("/v1/customers")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody("""
-                        {"id":"cus_{{randomValue length=14 type='ALPHANUMERIC'}}","object":"customer"}
-                        """)));
-        server.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody("""
-                        {{formData request.body 'form' urlDecode=true}}{"id":"pi_{{randomValue length=14 type='ALPHANUMERIC'}}",
-                         "object":"payment_intent","amount":{{form.amount}},"currency":"{{form.currency}}",
-                         "client_secret":"pi_secret_{{randomValue length=20 type='ALPHANUMERIC'}}",
-                         "status":"requires_payment_method"}
-                        """)));
+        // Copied in as in-memory stubs: a file-backed mappings source would delete the files on the next reset.
+        DEVELOPMENT_MAPPINGS.forEach(json -> server.addStubMapping(StubMapping.buildFrom(json)));
     }
 
     /** {@code GET /v1/events} answers these events (JSON objects as Stripe sends them), in one page. */

@@ -13,7 +13,11 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface UserRepository extends CrudRepository<User, UUID> {
 
-    /** Emails are stored lower-cased, so this is a case-insensitive lookup. */
+    /**
+     * Emails are stored lower-cased, so this is a case-insensitive lookup. It names the expression of the unique
+     * index users_email_key, {@code lower(email)}, so that PostgreSQL can use it: {@code email = ?} scans the table.
+     */
+    @Query("select * from users where lower(email) = lower(:email)")
     Optional<User> findByEmail(String email);
 
     /** @return 1 if inserted, 0 if the email is taken */
@@ -23,6 +27,9 @@ public interface UserRepository extends CrudRepository<User, UUID> {
 
     @Query("update users set roles = :roles, updated_at = now() where id = :id")
     void updateRoles(UUID id, String roles);
+
+    @Query("update users set password_hash = :passwordHash, updated_at = now() where id = :id")
+    void updatePasswordHash(UUID id, String passwordHash);
 
     @Query("select * from users where id = :id for update")
     Optional<User> findByIdForUpdate(UUID id);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** identity.bootstrap-admin.*: on start, the configured admin exists and holds the admin role, idempotently. */
 @MicronautTest(transactional = false)
@@ -70,23 +71,48 @@ class BootstrapAdminTest implements TestPropertyProvider {
     }
 
     @Test
-    void an_existing_account_named_as_bootstrap_admin_gains_the_role_and_keeps_its_password() throws Exception {
-        Api.TestUser user = api().newUser("promoted");
-        assertThat(SignedJWT.parse(api().accessToken(user)).getJWTClaimsSet().getStringListClaim("roles"))
-                .containsExactly("user");
+    void an_account_someone_else_registered_is_never_promoted_and_the_start_is_refused() throws Exception {
+        Api.TestUser user = api().newUser("squatter");
         Map<String, String> promote = new HashMap<>(properties);
         promote.put("identity.bootstrap-admin.email", user.email());
-        promote.put("identity.bootstrap-admin.password", "a different configured password");
+        promote.put("identity.bootstrap-admin.password", Api.PASSWORD);
+        promote.put("identity.bootstrap-admin.reset-password", "true");
 
-        try (SecondInstance restarted = new SecondInstance(promote)) {
-            assertThat(restarted.api().login(user.email(), "a different configured password").status())
-                    .isEqualTo(401);
+        assertThatThrownBy(() -> new SecondInstance(promote).close())
+                .hasStackTraceContaining("exists without the admin role");
+
+        assertThat(SignedJWT.parse(api().accessToken(user)).getJWTClaimsSet().getStringListClaim("roles"))
+                .containsExactly("user");
+        assertThat(rowsFor(user.email())).containsExactly("user");
+    }
+
+    @Test
+    void a_configured_password_that_is_not_the_admins_refuses_the_start_and_changes_nothing() {
+        Map<String, String> wrong = new HashMap<>(properties);
+        wrong.put("identity.bootstrap-admin.password", "a different configured password");
+
+        assertThatThrownBy(() -> new SecondInstance(wrong).close())
+                .hasStackTraceContaining("is not the password of the existing admin")
+                .hasStackTraceContaining("IDENTITY_BOOTSTRAP_ADMIN_RESET_PASSWORD");
+
+        assertThat(api().login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void reset_password_makes_the_configured_password_the_admins() {
+        Map<String, String> reset = new HashMap<>(properties);
+        reset.put("identity.bootstrap-admin.password", "a new development password");
+        reset.put("identity.bootstrap-admin.reset-password", "true");
+
+        try (SecondInstance restarted = new SecondInstance(reset)) {
+            assertThat(restarted.api().login(ADMIN_EMAIL, "a new development password").status()).isEqualTo(200);
+            assertThat(restarted.api().login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(401);
         }
-
-        String token = api().accessToken(user);
-        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringListClaim("roles"))
-                .containsExactlyInAnyOrder("user", "admin");
-        assertThat(api().get("/admin/users/" + user.id(), token).status()).isEqualTo(200);
+        // Put the class's admin back as it was for the other tests.
+        Map<String, String> back = new HashMap<>(properties);
+        back.put("identity.bootstrap-admin.reset-password", "true");
+        new SecondInstance(back).close();
+        assertThat(api().login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(200);
     }
 
     /** The roles column of every account with this email. */

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,37 @@ class RegistrationTest implements TestPropertyProvider {
 
         assertThat(refused.getStatus().getCode()).isEqualTo(400);
         assertThat(problemCode(refused)).isEqualTo("VALIDATION_FAILED");
+    }
+
+    @Test
+    void a_value_of_the_wrong_json_type_is_refused_naming_the_field_and_registers_nobody() {
+        for (String body : List.of(
+                "{\"email\":[\"listed@example.com\"],\"password\":\"long enough password\"}",
+                "{\"email\":\"numbered@example.com\",\"password\":123456789012345}",
+                "{\"email\":{\"a\":\"b\"},\"password\":\"long enough password\"}",
+                "{\"email\":true,\"password\":\"long enough password\"}")) {
+            var refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                    HttpRequest.POST("/auth/register", body).contentType("application/json")), body);
+
+            assertThat(refused.getStatus().getCode()).as(body).isEqualTo(400);
+            Map<?, ?> problem = refused.getResponse().getBody(Map.class).orElseThrow();
+            assertThat(problem.get("code")).as(body).isEqualTo("VALIDATION_FAILED");
+            assertThat(problem.get("errors").toString()).as(body).containsAnyOf("email", "password");
+        }
+        // Nothing was registered: the listed address is still free.
+        var created = http.toBlocking().exchange(HttpRequest.POST("/auth/register",
+                Map.of("email", "listed@example.com", "password", "long enough password")));
+        assertThat(created.getStatus().getCode()).isEqualTo(201);
+    }
+
+    @Test
+    void a_missing_body_is_refused_without_naming_internals() {
+        var refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/auth/register", "").contentType("application/json")));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(400);
+        String body = refused.getResponse().getBody(String.class).orElseThrow();
+        assertThat(body).contains("VALIDATION_FAILED").doesNotContain("/body").doesNotContain("\"body\"");
     }
 
     private void register(String email) {

@@ -286,7 +286,8 @@ class ServiceTokenTest implements TestPropertyProvider {
         String[] parts = token.split("\\.");
         assertThat(reply.body()).doesNotContain(token).doesNotContain(parts[1]).doesNotContain(parts[2])
                 .doesNotContain("elsewhere").doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(reply.json()).containsOnlyKeys("type", "title", "status", "detail", "code");
+        assertThat(reply.json()).containsOnlyKeys("type", "title", "status", "detail", "code", "errors")
+                .containsEntry("errors", java.util.List.of());
     }
 
     // --- scopes: 403 INSUFFICIENT_SCOPE ---

@@ -8,6 +8,7 @@ import io.micronaut.transaction.TransactionOperations;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.plans.PlanPrice;
+import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -52,7 +54,10 @@ public class CreatePaymentIntent {
             throw new ProblemException(HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "Forbidden",
                     "You can only buy a plan for yourself.");
         }
-        PlanPrice plan = catalog.find(request.planType() == null ? "" : request.planType())
+        if (request.planType() == null || request.planType().isBlank()) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("planType", "is required")));
+        }
+        PlanPrice plan = catalog.find(request.planType())
                 .filter(PlanPrice::isPurchasable)
                 .orElseThrow(() -> new ProblemException(HttpStatus.BAD_REQUEST, ProblemCodes.PLAN_NOT_PURCHASABLE,
                         "Plan not purchasable", "planType must be a paid plan from GET /plans."));

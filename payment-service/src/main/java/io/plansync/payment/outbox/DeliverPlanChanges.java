@@ -1,5 +1,6 @@
 package io.plansync.payment.outbox;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.exceptions.HttpClientException;
@@ -12,6 +13,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,10 +36,13 @@ public class DeliverPlanChanges {
 
     private final IdentityClient identity;
     private final ServiceTokenIssuer tokens;
+    private final Duration readTimeout;
 
-    public DeliverPlanChanges(IdentityClient identity, ServiceTokenIssuer tokens) {
+    public DeliverPlanChanges(IdentityClient identity, ServiceTokenIssuer tokens,
+                              @Value("${micronaut.http.services.identity.read-timeout:5s}") Duration readTimeout) {
         this.identity = identity;
         this.tokens = tokens;
+        this.readTimeout = readTimeout;
     }
 
     /** @return one outcome per row, in the rows' order */
@@ -63,10 +68,12 @@ public class DeliverPlanChanges {
         } catch (HttpClientResponseException e) {
             return all(rows, refused(e.getStatus().getCode(), problemBody(e)));
         } catch (HttpClientException e) {
-            return all(rows, Outcome.retry(null, "identity unreachable: " + e.getClass().getSimpleName()));
+            return all(rows, Outcome.retry(null, "identity unreachable: " + NetworkFailures.describe(e, readTimeout)));
         } catch (RuntimeException e) {
             // Recorded like any failed attempt (and dead after the last), rather than a round that fails unseen.
-            return all(rows, Outcome.retry(null, "delivery failed: " + e.getClass().getSimpleName()));
+            LOG.error("Delivery {} failed unexpectedly", correlationId, e);
+            return all(rows, Outcome.retry(null, "delivery failed unexpectedly (logged with correlation id "
+                    + correlationId + ")"));
         }
     }
 

@@ -113,7 +113,9 @@ class CheckoutTest implements TestPropertyProvider {
         assertThat(answer.body()).containsEntry("amount", 2900).containsEntry("currency", "usd")
                 .containsEntry("planType", "pro");
         assertThat((String) answer.body().get("paymentIntentId")).startsWith("pi_");
-        assertThat((String) answer.body().get("clientSecret")).startsWith("pi_secret_");
+        // Stripe's client secret is the intent's id, "_secret_" and a random part.
+        assertThat((String) answer.body().get("clientSecret"))
+                .startsWith(answer.body().get("paymentIntentId") + "_secret_");
         List<Map<String, String>> sent = paymentIntentFormsOf(user);
         assertThat(sent).hasSize(1);
         assertThat(sent.getFirst()).containsEntry("amount", "2900").containsEntry("currency", "usd")
@@ -212,11 +214,16 @@ class CheckoutTest implements TestPropertyProvider {
 
         Answer unknown = buy(user, Map.of("planType", "platinum"), null);
         Answer missing = buy(user, Map.of(), null);
+        Answer misnamed = buy(user, Map.of("plan", "pro"), null);
 
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.body()).containsEntry("code", "PLAN_NOT_PURCHASABLE");
-        assertThat(missing.status()).isEqualTo(400);
-        assertThat(missing.body()).containsEntry("code", "PLAN_NOT_PURCHASABLE");
+        for (Answer answer : List.of(missing, misnamed)) {
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body()).containsEntry("code", "VALIDATION_FAILED");
+            assertThat(answer.body().get("errors")).asList()
+                    .containsExactly(Map.of("field", "planType", "message", "is required"));
+        }
         assertThat(stripeRequestsMentioning(user)).isEmpty();
         assertThat(count("select count(*) from customers where user_id = ?", user)).isZero();
         assertThat(count("select count(*) from payments where user_id = ?", user)).isZero();
@@ -338,12 +345,18 @@ class CheckoutTest implements TestPropertyProvider {
     void a_retry_with_the_same_client_idempotency_key_sends_the_same_key_to_stripe() {
         UUID user = UUID.randomUUID();
 
-        assertThat(buy(user, Map.of("planType", "pro"), "checkout-attempt-1").status()).isEqualTo(200);
-        assertThat(buy(user, Map.of("planType", "pro"), "checkout-attempt-1").status()).isEqualTo(200);
+        Answer first = buy(user, Map.of("planType", "pro"), "checkout-attempt-1");
+        Answer retry = buy(user, Map.of("planType", "pro"), "checkout-attempt-1");
 
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(retry.status()).isEqualTo(200);
         List<String> keys = paymentIntentRequestsOf(user).stream().map(r -> r.getHeader("Idempotency-Key")).toList();
         assertThat(keys).hasSize(2);
         assertThat(keys.get(0)).isNotBlank().isEqualTo(keys.get(1));
+        // Stripe answers a repeated key with the object it made the first time; so does the stand-in.
+        assertThat(retry.body().get("paymentIntentId")).isEqualTo(first.body().get("paymentIntentId"));
+        assertThat(retry.body().get("clientSecret")).isEqualTo(first.body().get("clientSecret"));
+        assertThat(count("select count(*) from payments where user_id = ?", user)).isEqualTo(1);
     }
 
     @Test

@@ -144,6 +144,23 @@ class OperatorEndpointsTest implements TestPropertyProvider {
     }
 
     @Test
+    @Order(2)
+    void an_empty_page_and_absent_values_keep_every_documented_field() {
+        var empty = get("/admin/outbox?state=pending&userId=" + UUID.randomUUID());
+        assertThat(empty).containsOnlyKeys("items", "nextCursor").containsEntry("nextCursor", null);
+        assertThat(items(empty)).isEmpty();
+
+        // A row that died while identity was unreachable: no HTTP status in its attempt, no correlation id.
+        var detail = get("/admin/outbox/" + deadRows.getFirst());
+        assertThat(detail).containsKeys("id", "userId", "plan", "status", "state", "attempts", "lastError",
+                "nextAttemptAt", "eventId", "createdAt", "updatedAt", "correlationId", "history");
+        @SuppressWarnings("unchecked")
+        var attempt = ((List<Map<String, Object>>) detail.get("history")).getFirst();
+        assertThat(attempt).containsOnlyKeys("attemptedAt", "outcome", "httpStatus", "error")
+                .containsEntry("httpStatus", null);
+    }
+
+    @Test
     @Order(4)
     void a_replayed_row_is_delivered_and_keeps_its_history() {
         long row = deadRows.get(2);

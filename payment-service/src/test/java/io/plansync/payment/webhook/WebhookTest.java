@@ -587,7 +587,8 @@ class WebhookTest implements TestPropertyProvider {
         Map<String, Object> status = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
         assertThat(status).containsEntry("userId", user.toString()).containsEntry("plan", "pro")
                 .containsEntry("status", "active");
-        assertThat(sync(status)).containsEntry("state", "pending").containsEntry("attempts", 0);
+        assertThat(sync(status)).containsEntry("state", "pending").containsEntry("attempts", 0)
+                .containsEntry("lastError", null);
     }
 
     @Test
@@ -599,7 +600,9 @@ class WebhookTest implements TestPropertyProvider {
 
         Map<String, Object> status = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
         assertThat(status).containsEntry("userId", user.toString()).containsEntry("plan", "free");
-        assertThat(sync(status)).containsEntry("state", "synced").containsEntry("attempts", 0);
+        // Every documented field is there, an absent error as null.
+        assertThat(sync(status)).containsOnlyKeys("state", "attempts", "lastError")
+                .containsEntry("state", "synced").containsEntry("attempts", 0).containsEntry("lastError", null);
     }
 
     // --- refunds ------------------------------------------------------------------------------------------------

@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem body. {@code code} is one of {@link io.plansync.contracts.ProblemCodes}; clients switch on it.
- * Never put secrets, tokens or echoed request bodies in {@code detail}.
+ * Never put secrets, tokens or echoed request bodies in {@code detail}. {@code errors} is always present ([] when no
+ * single field is to blame).
  */
 @Serdeable
 public record Problem(String type, String title, int status, @Nullable String detail, String code,
-                      @Nullable List<FieldError> errors) {
+                      List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -20,11 +21,11 @@ public record Problem(String type, String title, int status, @Nullable String de
     }
 
     public static Problem of(int status, String code, String title, @Nullable String detail) {
-        return new Problem(typeFor(code), title, status, detail, code, null);
+        return new Problem(typeFor(code), title, status, detail, code, List.of());
     }
 
     public Problem withErrors(List<FieldError> fieldErrors) {
-        return new Problem(type, title, status, detail, code, fieldErrors.isEmpty() ? null : List.copyOf(fieldErrors));
+        return new Problem(type, title, status, detail, code, List.copyOf(fieldErrors));
     }
 
     static String typeFor(String code) {
