@@ -27,6 +27,8 @@ import java.util.UUID;
 public class OperateOutbox {
     private static final Set<String> STATES = Set.of("pending", "retrying", "dead", "done");
     public static final int MAX_LIMIT = 200;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Outbox outbox;
     private final OutboxNotifier notifier;
@@ -134,11 +136,17 @@ public class OperateOutbox {
     }
 
     private static Instant instant(String field, String value) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw invalid(field, "must be an ISO-8601 date-time with offset");
         }
+        // Within what PostgreSQL's timestamptz holds, so that an odd year is a 400 and not a failed query.
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw invalid(field, "must be between the years 1 and 9999");
+        }
+        return instant;
     }
 
     private static ProblemException invalid(String field, String message) {

@@ -124,9 +124,12 @@ public class HandleStripeEvent {
         if (plan.isEmpty()) {
             return blocking(() -> store(event, "rejected", "metadata.plan is not a paid plan", paymentIntentId, userId));
         }
+        if (paymentIntentId == null) {
+            return blocking(() -> store(event, "rejected", "data.object.id is missing or not an id", null, userId));
+        }
         long amount = event.number("amount_received").orElse(-1L);
         String currency = event.string("currency").orElse("");
-        if (paymentIntentId == null || !plan.get().isPaidBy(amount, currency)) {
+        if (!plan.get().isPaidBy(amount, currency)) {
             String reason = "paid " + amount + " " + currency + " but " + plan.get().id() + " costs "
                     + plan.get().amount() + " " + plan.get().currency();
             return blocking(() -> store(event, "rejected", reason, paymentIntentId, userId));

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.stripe.model.Event;
 import io.micronaut.core.annotation.Nullable;
+import io.plansync.support.input.InputText;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -14,6 +15,18 @@ import java.util.Optional;
  * not depend on the event's API version.
  */
 public record StripeEvent(String id, String type, Instant created, JsonObject object) {
+    /**
+     * The longest id, type or value of an event that is read (Stripe's ids are about 30 characters). Longer text,
+     * or text with control characters, could not be stored (PostgreSQL refuses NUL; a key this long overflows an
+     * index entry), so even a signed event carrying it is refused (id, type) or the value is taken as absent.
+     */
+    static final int MAX_TEXT = 255;
+
+    public StripeEvent {
+        if (!storable(id) || !storable(type)) {
+            throw new IllegalArgumentException("event id or type is not storable text");
+        }
+    }
 
     /**
      * Reads an event from a webhook body whose signature was verified, without building stripe-java's whole
@@ -55,7 +68,7 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
     Optional<String> string(String field) {
         JsonElement value = object.get(field);
         return value == null || value.isJsonNull() || !value.isJsonPrimitive() ? Optional.empty()
-                : Optional.of(value.getAsString());
+                : Optional.of(value.getAsString()).filter(StripeEvent::storable);
     }
 
     Optional<Long> number(String field) {
@@ -79,6 +92,11 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
             return null;
         }
         JsonElement value = metadata.getAsJsonObject().get(key);
-        return value == null || !value.isJsonPrimitive() ? null : value.getAsString();
+        return value == null || !value.isJsonPrimitive() || !storable(value.getAsString()) ? null
+                : value.getAsString();
+    }
+
+    private static boolean storable(String text) {
+        return InputText.problem(text, MAX_TEXT) == null;
     }
 }

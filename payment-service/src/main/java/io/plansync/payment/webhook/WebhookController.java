@@ -12,6 +12,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.plansync.contracts.ProblemCodes;
+import io.plansync.support.input.VerbatimBody;
 import io.plansync.support.problem.ProblemException;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ public class WebhookController {
     }
 
     @Post("/webhook")
+    @VerbatimBody
     @Consumes(MediaType.ALL)
     @Secured(SecurityRule.IS_ANONYMOUS)
     public CompletableFuture<Ack> receive(@Nullable @Body byte[] body,
