@@ -138,6 +138,29 @@ class ComposeFileTest {
     }
 
     @Test
+    void health_checks_ask_the_public_port_whether_the_service_is_ready() {
+        // The public port answers /health/readiness with the status alone; details stay on the management port.
+        assertThat(healthCheck("identity-service")).contains("GET /health/readiness");
+        assertThat(healthCheck("payment-service")).contains("GET /health/readiness");
+    }
+
+    @Test
+    void management_ports_stay_private() throws IOException {
+        for (String service : List.of("identity-service", "payment-service")) {
+            String prefix = service.startsWith("identity") ? "IDENTITY" : "PAYMENT";
+            String yml = applicationYml(service);
+            assertThat(yml).as(service).contains("${" + prefix + "_MANAGEMENT_HOST:127.0.0.1}")
+                    .contains("port: ${" + prefix + "_MANAGEMENT_PORT:");
+            String managementPort = yml.replaceFirst("(?s).*\\$\\{" + prefix + "_MANAGEMENT_PORT:(\\d+)}.*", "$1");
+            assertThat(ports(service)).as(service).noneMatch(p -> p.contains(managementPort));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> build = (Map<String, Object>) services.get(service).get("build");
+            assertThat(read(ROOT.resolve((String) build.get("dockerfile")))).as(service)
+                    .doesNotContain("EXPOSE " + managementPort).contains("GET /health/readiness");
+        }
+    }
+
+    @Test
     void each_image_is_built_on_java_25_and_runs_as_a_non_root_user() {
         for (String service : List.of("identity-service", "payment-service")) {
             @SuppressWarnings("unchecked")

@@ -16,6 +16,7 @@ import java.util.UUID;
 /**
  * The whole system as it runs in production: identity-service and payment-service started from their jars as
  * separate processes on free ports, each on its own fresh database, with the Stripe stand-in in place of Stripe.
+ * Optionally both reach PostgreSQL through a {@link DatabaseProxy}, so a test can take the database away.
  */
 final class PlanSyncSystem implements AutoCloseable {
     static final String WEBHOOK_SECRET = "whsec_e2e_" + UUID.randomUUID().toString().replace("-", "");
@@ -24,7 +25,9 @@ final class PlanSyncSystem implements AutoCloseable {
 
     final StripeStandIn stripe = new StripeStandIn();
     final TestDatabases.Database paymentDatabase = TestDatabases.fresh("e2e_payments");
-    private final TestDatabases.Database identityDatabase = TestDatabases.fresh("e2e_identity");
+    final TestDatabases.Database identityDatabase = TestDatabases.fresh("e2e_identity");
+    private final DatabaseProxy databaseProxy;
+    private final Map<String, String> settings;
     // Replicas of payment-service share one configured key, as they would in production.
     private final String paymentKey = PemKeys.toPem(PemKeys.generate());
     private final List<Integer> paymentPorts = new ArrayList<>();
@@ -33,13 +36,23 @@ final class PlanSyncSystem implements AutoCloseable {
     final Http http = new Http();
 
     PlanSyncSystem(int paymentReplicas) {
+        this(paymentReplicas, false, Map.of());
+    }
+
+    /**
+     * @param throughProxy both services reach PostgreSQL through a {@link DatabaseProxy} ({@link #databaseProxy()})
+     * @param settings     extra environment of both services (each reads only its own variables)
+     */
+    PlanSyncSystem(int paymentReplicas, boolean throughProxy, Map<String, String> settings) {
+        this.databaseProxy = throughProxy ? new DatabaseProxy(paymentDatabase.url()) : null;
+        this.settings = Map.copyOf(settings);
         for (int i = 0; i < paymentReplicas; i++) {
             paymentPorts.add(ServiceProcess.freePort());
         }
         int identityPort = ServiceProcess.freePort();
-        identity = ServiceProcess.of("identity-service", identityPort, Map.ofEntries(
+        Map<String, String> identityEnv = new HashMap<>(Map.ofEntries(
                 Map.entry("IDENTITY_PORT", Integer.toString(identityPort)),
-                Map.entry("DATASOURCES_DEFAULT_URL", identityDatabase.url()),
+                Map.entry("DATASOURCES_DEFAULT_URL", viaProxy(identityDatabase)),
                 Map.entry("DATASOURCES_DEFAULT_USERNAME", identityDatabase.user()),
                 Map.entry("DATASOURCES_DEFAULT_PASSWORD", identityDatabase.password()),
                 Map.entry("IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
@@ -52,7 +65,9 @@ final class PlanSyncSystem implements AutoCloseable {
                 // address may do in production.
                 Map.entry("IDENTITY_RATE_LIMIT_AUTH_REQUESTS", "100000"),
                 // No signing key configured, as in production without one: the generated key is stored encrypted.
-                Map.entry("PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey()))).start();
+                Map.entry("PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey())));
+        identityEnv.putAll(this.settings);
+        identity = ServiceProcess.of("identity-service", identityPort, identityEnv).start();
         for (int port : paymentPorts) {
             payments.add(paymentOn(port).start());
         }
@@ -61,7 +76,7 @@ final class PlanSyncSystem implements AutoCloseable {
     private ServiceProcess paymentOn(int port) {
         Map<String, String> env = new HashMap<>();
         env.put("PAYMENT_PORT", Integer.toString(port));
-        env.put("DATASOURCES_DEFAULT_URL", paymentDatabase.url());
+        env.put("DATASOURCES_DEFAULT_URL", viaProxy(paymentDatabase));
         env.put("DATASOURCES_DEFAULT_USERNAME", paymentDatabase.user());
         env.put("DATASOURCES_DEFAULT_PASSWORD", paymentDatabase.password());
         env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", paymentKey);
@@ -73,7 +88,16 @@ final class PlanSyncSystem implements AutoCloseable {
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", "1s");
         env.put("PLANSYNC_OUTBOX_MAX_ATTEMPTS", "1000");
         env.put("PLANSYNC_OUTBOX_POLL_INTERVAL", "1s");
+        env.putAll(settings);
         return ServiceProcess.of("payment-service", port, env);
+    }
+
+    private String viaProxy(TestDatabases.Database database) {
+        return databaseProxy == null ? database.url() : databaseProxy.urlThrough(database.url());
+    }
+
+    DatabaseProxy databaseProxy() {
+        return databaseProxy;
     }
 
     ServiceProcess payment(int replica) {
@@ -130,5 +154,8 @@ final class PlanSyncSystem implements AutoCloseable {
         payments.forEach(ServiceProcess::kill);
         identity.kill();
         stripe.close();
+        if (databaseProxy != null) {
+            databaseProxy.close();
+        }
     }
 }

@@ -39,6 +39,8 @@ public final class IdentityProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dmicronaut.server.port=" + port);
+        // A free management port too: the default one may be held by a local run or another suite.
+        command.add("-Dendpoints.all.port=" + ServiceProcess.freePort());
         command.add("-cp");
         command.add(classpath());
         command.add("io.plansync.identity.IdentityApplication");

@@ -1,5 +1,6 @@
 package io.plansync.identity;
 
+import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.TestDatabases;
 
 import java.util.HashMap;
@@ -27,6 +28,8 @@ public final class IdentityTestProperties {
         properties.put("identity.rate-limits.anonymous-plan-changes", "100000");
         // application.yml pins 8081; a test server takes a free port so it never meets a running service.
         properties.put("micronaut.server.port", "-1");
+        // The management port is a real number: Micronaut routes its endpoints by the port a request arrived on.
+        properties.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));
         properties.putAll(extra);
         return properties;
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.plansync.testing.ServiceProcess;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ public final class SecondInstance implements AutoCloseable {
     public SecondInstance(Map<String, String> properties) {
         Map<String, Object> settings = new HashMap<>(properties);
         settings.put("micronaut.server.port", "-1");
+        settings.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));
         server = ApplicationContext.run(EmbeddedServer.class, settings, Environment.TEST);
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
     }

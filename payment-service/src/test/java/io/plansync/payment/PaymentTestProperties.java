@@ -1,5 +1,6 @@
 package io.plansync.payment;
 
+import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.TestDatabases;
 
 import java.util.HashMap;
@@ -34,6 +35,9 @@ public final class PaymentTestProperties {
         properties.put("plansync.outbox.initial-backoff", "100ms");
         properties.put("plansync.outbox.max-backoff", "500ms");
         properties.put("plansync.outbox.poll-interval", "1s");
+        // A free management port for each context (replicas too): Micronaut routes its endpoints by the port a
+        // request arrived on, so it must be a real number.
+        properties.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));
         properties.putAll(extra);
         return properties;
     }

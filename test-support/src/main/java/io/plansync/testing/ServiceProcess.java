@@ -12,19 +12,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * One of the PlanSync services started from its jar as a separate JVM process, the way it runs in production.
- * Its output goes to a log file under the module's target/ folder.
+ * Its output goes to a log file under the module's target/ folder. Each process gets a free management port
+ * (health details, metrics) of its own, so replicas and parallel runs never compete for the default one.
  */
 public final class ServiceProcess implements AutoCloseable {
+    /** The variable each service reads its management port from (its application.yml). */
+    private static final Map<String, String> MANAGEMENT_PORT_VARIABLES = Map.of(
+            "identity-service", "IDENTITY_MANAGEMENT_PORT",
+            "payment-service", "PAYMENT_MANAGEMENT_PORT");
+
     private final String name;
     private final Path jar;
     private final Map<String, String> environment;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private List<String> jvmOptions = List.of("-XX:TieredStopAtLevel=1", "-Xmx256m");
     private Process process;
@@ -33,14 +41,22 @@ public final class ServiceProcess implements AutoCloseable {
         this.name = name;
         this.jar = jar;
         this.port = port;
-        this.environment = environment;
+        String managementVariable = MANAGEMENT_PORT_VARIABLES.get(name);
+        Map<String, String> settings = new HashMap<>(environment);
+        if (managementVariable != null) {
+            settings.putIfAbsent(managementVariable, Integer.toString(freePort()));
+            this.managementPort = Integer.parseInt(settings.get(managementVariable));
+        } else {
+            this.managementPort = -1;
+        }
+        this.environment = Map.copyOf(settings);
         this.log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
     }
 
     /**
      * @param module      e.g. "identity-service"; its shaded jar must be built (the Maven reactor builds it first)
      * @param port        from {@link #freePort()}
-     * @param environment the service's settings, as environment variables
+     * @param environment the service's settings, as environment variables (a management port is added if unset)
      */
     public static ServiceProcess of(String module, int port, Map<String, String> environment) {
         return new ServiceProcess(module, findJar(module), port, environment);
@@ -79,6 +95,11 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** Health details, /health/outbox and /prometheus: served on the management port only, bound to loopback. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -92,6 +113,24 @@ public final class ServiceProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroy();
             waitFor();
+        }
+    }
+
+    /**
+     * SIGTERM, then waits at most {@code timeout} for the process to exit (a graceful shutdown).
+     *
+     * @return whether it exited in time; if not, it is still running
+     */
+    public boolean stopWithin(Duration timeout) {
+        if (process == null || !process.isAlive()) {
+            return true;
+        }
+        process.destroy();
+        try {
+            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

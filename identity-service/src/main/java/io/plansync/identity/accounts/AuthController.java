@@ -1,5 +1,6 @@
 package io.plansync.identity.accounts;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -40,12 +41,17 @@ public class AuthController {
     }
 
     @Post("/login")
-    public AuthMessages.TokenPair login(@Body AuthMessages.Credentials body, HttpRequest<?> request) {
-        return logIn.logIn(body.email(), body.password(), clientAddresses.of(request));
+    public HttpResponse<AuthMessages.TokenPair> login(@Body AuthMessages.Credentials body, HttpRequest<?> request) {
+        return tokens(logIn.logIn(body.email(), body.password(), clientAddresses.of(request)));
     }
 
     @Post("/refresh")
-    public AuthMessages.TokenPair refresh(@Body AuthMessages.RefreshRequest body) {
-        return refreshSession.refresh(body.refreshToken());
+    public HttpResponse<AuthMessages.TokenPair> refresh(@Body AuthMessages.RefreshRequest body) {
+        return tokens(refreshSession.refresh(body.refreshToken()));
+    }
+
+    /** Tokens must never be kept by a browser's or a proxy's cache (RFC 6749 5.1). */
+    private static HttpResponse<AuthMessages.TokenPair> tokens(AuthMessages.TokenPair pair) {
+        return HttpResponse.ok(pair).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 }

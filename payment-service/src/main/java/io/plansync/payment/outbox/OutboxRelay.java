@@ -2,6 +2,7 @@ package io.plansync.payment.outbox;
 
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.transaction.TransactionOperations;
 import io.plansync.payment.outbox.DeliverPlanChanges.Outcome.Kind;
@@ -18,14 +19,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Delivers the outbox to identity-service. Each round claims a batch of due rows (FOR UPDATE SKIP LOCKED, so
  * workers and replicas share the work), delivers them in one request with one service token, and records every
  * row's outcome before committing. It wakes on LISTEN/NOTIFY when rows commit, and polls as a backstop.
+ *
+ * <p>On a graceful shutdown each worker finishes the batch it holds (delivers it and commits every row's outcome,
+ * which releases the rows) and claims no more.
  */
 @Singleton
-public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent> {
+public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>, GracefulShutdownCapable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration IDLE_FLOOR = Duration.ofMillis(100);
 
@@ -37,6 +43,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private final OutboxMetrics metrics;
     private final DataSource dataSource;
     private final List<Thread> workers = new ArrayList<>();
+    private final List<CompletableFuture<Void>> stopped = new ArrayList<>();
     private volatile boolean running;
 
     public OutboxRelay(Outbox outbox, DeliverPlanChanges deliver, TransactionOperations<Connection> transactions,
@@ -58,7 +65,15 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         }
         running = true;
         for (int i = 0; i < properties.relayWorkers(); i++) {
-            workers.add(Thread.ofPlatform().name("outbox-relay-" + i).daemon(true).start(this::run));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            stopped.add(done);
+            workers.add(Thread.ofPlatform().name("outbox-relay-" + i).daemon(true).start(() -> {
+                try {
+                    run();
+                } finally {
+                    done.complete(null);
+                }
+            }));
         }
     }
 
@@ -173,6 +188,22 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Completes once every worker has recorded its last batch and stopped claiming. */
+    @Override
+    public CompletionStage<?> shutdownGracefully() {
+        running = false;
+        if (!stopped.isEmpty()) {
+            try {
+                // Workers waiting for a notification wake now instead of at their next poll.
+                outbox.wakeRelays();
+            } catch (RuntimeException e) {
+                LOG.debug("Could not wake the relay workers; they stop at their next poll", e);
+            }
+        }
+        return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> LOG.info("Outbox relay stopped"));
     }
 
     @PreDestroy

@@ -6,8 +6,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.transaction.TransactionOperations;
+import io.plansync.contracts.ProblemCodes;
 import io.plansync.payment.outbox.OutboxNotifier;
+import io.plansync.support.problem.ProblemException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -26,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,9 +47,12 @@ import java.util.stream.Collectors;
  * user, payment intent and event id (later ones go in the next group), and takes the users' locks in one order.
  * If a group's transaction fails, each of its payments is retried in a transaction of its own, so one bad event
  * cannot fail the others; if it waited longer than lock-wait for a user's lock, only that user's event is left out.
+ *
+ * <p>At most queue-capacity events wait; further ones, and any that arrive once the service is shutting down, are
+ * answered 503 with Retry-After at once (Stripe redelivers) while the waiting ones are still committed.
  */
 @Singleton
-public class AcceptSucceededPayments {
+public class AcceptSucceededPayments implements GracefulShutdownCapable {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptSucceededPayments.class);
 
     private final DataSource dataSource;
@@ -54,9 +63,10 @@ public class AcceptSucceededPayments {
     private final Duration answerWithin;
     private final DistributionSummary groupSizes;
     private final Counter splitGroups;
-    private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Waiting> queue;
     private final List<Thread> committers = new ArrayList<>();
     private volatile boolean running = true;
+    private volatile boolean accepting = true;
 
     public AcceptSucceededPayments(DataSource dataSource, OutboxNotifier notifier,
                                    TransactionOperations<Connection> transactions, GroupCommitProperties properties,
@@ -68,6 +78,7 @@ public class AcceptSucceededPayments {
         this.maxEvents = properties.maxEvents();
         this.lockWait = properties.lockWait();
         this.answerWithin = properties.answerWithin();
+        this.queue = new LinkedBlockingQueue<>(properties.queueCapacity());
         if (lockWait.toMillis() < 1 || answerWithin.compareTo(lockWait.multipliedBy(2)) <= 0) {
             throw new IllegalArgumentException("plansync.webhook.group-commit: lock-wait must be positive and "
                     + "answer-within more than twice lock-wait");
@@ -92,7 +103,9 @@ public class AcceptSucceededPayments {
      */
     CompletableFuture<HandleStripeEvent.Result> submit(SucceededPayment payment) {
         Waiting waiting = new Waiting(payment, new CompletableFuture<>());
-        queue.add(waiting);
+        if (!accepting || !queue.offer(waiting)) {
+            return CompletableFuture.failedFuture(unavailable());
+        }
         if (!running && queue.remove(waiting)) {
             // Shutting down and no committer took it: commit it on a thread of its own.
             Thread.ofVirtual().start(() -> commit(List.of(waiting)));
@@ -253,6 +266,23 @@ public class AcceptSucceededPayments {
                 p -> !accepted.newEvents().contains(p.eventId()) ? HandleStripeEvent.Result.DUPLICATE
                         : new HandleStripeEvent.Result("accepted", accepted.changedUsers().contains(p.userId()) ? null
                         : "plan unchanged: a newer payment stands", false)));
+    }
+
+    /** Nothing is stored for a refused event: Stripe redelivers it, here or to another replica. */
+    private ProblemException unavailable() {
+        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
+                "Too busy to accept the event now", accepting ? "Too many events are waiting; retry later."
+                : "This instance is shutting down; retry later.", List.of(), Map.of(HttpHeaders.RETRY_AFTER, "5"));
+    }
+
+    /**
+     * The start of a graceful shutdown: new events are refused with 503; those already waiting are committed and
+     * answered as usual (the server waits for their answers before the pool and the committers stop).
+     */
+    @Override
+    public CompletionStage<?> shutdownGracefully() {
+        accepting = false;
+        return CompletableFuture.completedFuture(null);
     }
 
     @PreDestroy

@@ -8,6 +8,7 @@ import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.plans.PlanPrice;
 import io.plansync.payment.userplan.PlanChangeRecorder;
 import io.plansync.support.correlation.CorrelationId;
+import io.plansync.support.problem.ProblemException;
 import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
@@ -83,10 +84,17 @@ public class HandleStripeEvent {
         return result.handle((done, failure) -> {
             try (PropagatedContext.Scope ignored = context.propagate()) {
                 if (failure != null) {
-                    // Logged here, with the request's correlation id; the answer is a generic 5xx.
-                    LOG.error("Stripe event {} ({}) not recorded: {}", event.id(), event.type(),
-                            failure instanceof CompletionException c && c.getCause() != null
-                                    ? c.getCause().getClass().getSimpleName() : failure.getClass().getSimpleName());
+                    Throwable cause = failure instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause() : failure;
+                    if (cause instanceof ProblemException refused) {
+                        // Refused before anything was stored (busy, shutting down): answered as the problem says.
+                        LOG.warn("Stripe event {} ({}) refused for now: {}", event.id(), event.type(),
+                                refused.getMessage());
+                    } else {
+                        // Logged here, with the request's correlation id; the answer is a generic 5xx.
+                        LOG.error("Stripe event {} ({}) not recorded: {}", event.id(), event.type(),
+                                cause.getClass().getSimpleName());
+                    }
                     throw failure instanceof CompletionException c ? c : new CompletionException(failure);
                 }
                 return recorded(event, done);

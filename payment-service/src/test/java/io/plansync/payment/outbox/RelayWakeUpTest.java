@@ -16,26 +16,38 @@ import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A committed plan change wakes the relay at once (one coalesced NOTIFY after the commit), not at its next poll:
- * the poll interval here is far longer than the test may take.
+ * the poll interval here is far longer than the test may take. A graceful shutdown wakes it the same way, so it
+ * stops at once instead of at its next poll.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RelayWakeUpTest implements TestPropertyProvider {
     private final StripeStandIn stripe = new StripeStandIn();
     private final JwksServer userKeys = new JwksServer(TestKeys.publicJwks(TestKeys.newKey()));
@@ -46,12 +58,16 @@ class RelayWakeUpTest implements TestPropertyProvider {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    OutboxRelay relay;
+
     @Override
     public Map<String, String> getProperties() {
         identity.start();
         identity.stubFor(post(urlPathEqualTo("/admin/plan-changes")).willReturn(aResponse().withStatus(503)));
         return PaymentTestProperties.of(database, stripe.url(), identity.baseUrl(), userKeys.url(),
-                Map.of("plansync.outbox.poll-interval", "10m"));
+                // One attempt: the refused row goes dead, so nothing is due and the relay waits for the poll.
+                Map.of("plansync.outbox.poll-interval", "10m", "plansync.outbox.max-attempts", "1"));
     }
 
     @AfterAll
@@ -62,6 +78,7 @@ class RelayWakeUpTest implements TestPropertyProvider {
     }
 
     @Test
+    @Order(1)
     void a_paid_plan_is_sent_to_identity_without_waiting_for_the_poll() {
         String payload = StripeWebhooks.paymentIntentSucceeded("evt_" + UUID.randomUUID(),
                 Instant.now().getEpochSecond(), "pi_" + UUID.randomUUID(), UUID.randomUUID().toString(), "pro", 2900,
@@ -72,5 +89,26 @@ class RelayWakeUpTest implements TestPropertyProvider {
 
         Eventually.await("the relay to send the plan", Duration.ofSeconds(5),
                 () -> identity.findAll(postRequestedFor(urlPathEqualTo("/admin/plan-changes"))).size(), n -> n > 0);
+    }
+
+    @Test
+    @Order(2)
+    void a_graceful_shutdown_stops_every_relay_worker_without_waiting_for_the_poll() throws Exception {
+        Eventually.await("the refused row to go dead", Duration.ofSeconds(10), this::deadRows, n -> n == 1L);
+
+        relay.shutdownGracefully().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.isAlive()
+                && thread.getName().startsWith("outbox-relay-"));
+    }
+
+    private long deadRows() {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("select count(*) from outbox where state = 'dead'")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
