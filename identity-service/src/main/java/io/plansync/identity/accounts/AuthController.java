@@ -1,6 +1,7 @@
 package io.plansync.identity.accounts;
 
 import io.micronaut.http.HttpHeaders;
+import io.plansync.support.input.VerbatimBody;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -40,7 +41,9 @@ public class AuthController {
                 user.status()));
     }
 
+    /** Not held to the input limits: any email that is not an account, however long or odd, gets the same 401. */
     @Post("/login")
+    @VerbatimBody
     public HttpResponse<AuthMessages.TokenPair> login(@Body AuthMessages.Credentials body, HttpRequest<?> request) {
         return tokens(logIn.logIn(body.email(), body.password(), clientAddresses.of(request)));
     }

@@ -2,6 +2,7 @@ package io.plansync.identity.limits;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -42,7 +43,9 @@ public class AuthRateLimitFilter implements Ordered {
 
     @RequestFilter
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public @Nullable HttpResponse<?> limit(HttpRequest<?> request) {
+    public @Nullable HttpResponse<?> limit(HttpRequest<?> request, @Nullable @Body byte[] wholeBody) {
+        // wholeBody is not used: binding it makes the framework receive the whole body on the event loop before
+        // this method moves the request to a blocking thread (a body still arriving must not be read from there).
         Verdict verdict;
         try {
             verdict = rateLimits.take(Limit.AUTH_REQUESTS, clientAddresses.of(request));
@@ -69,7 +72,8 @@ public class AuthRateLimitFilter implements Ordered {
 
     @Override
     public int getOrder() {
-        // Right after the correlation filter (so refusals carry the id), before security and body decoding.
-        return ServerFilterPhase.FIRST.after();
+        // After the input filters, which buffer the body on the event loop: this filter's database work moves the
+        // request to another thread, where reading a body still arriving trips Micronaut. Still before security.
+        return ServerFilterPhase.SECURITY.before() + 2;
     }
 }

@@ -1,5 +1,9 @@
 package io.plansync.identity.plan;
 
+import io.plansync.support.input.InputLimits;
+import io.plansync.support.input.JsonBody;
+import java.nio.charset.StandardCharsets;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.plansync.contracts.PlanChangeRequest;
@@ -36,11 +40,13 @@ class PlanChangeRules {
     private final UserRepository users;
     private final JsonMapper json;
     private final Clock clock;
+    private final InputLimits inputLimits;
 
-    PlanChangeRules(UserRepository users, JsonMapper json, Clock clock) {
+    PlanChangeRules(UserRepository users, JsonMapper json, Clock clock, InputLimits inputLimits) {
         this.users = users;
         this.json = json;
         this.clock = clock;
+        this.inputLimits = inputLimits;
     }
 
     /** What became of a valid change to an existing user. */
@@ -70,6 +76,11 @@ class PlanChangeRules {
     /** The body as a {@code type}, or null when it is missing or unreadable (the caller answers 400 for that). */
     @Nullable <T> T read(@Nullable String body, Class<T> type) {
         if (body == null || body.isBlank()) {
+            return null;
+        }
+        // The input limits, checked here rather than in the filter so that a caller without credentials gets its
+        // 401 first; nothing of a refused body (a NUL, say) reaches the audit trail.
+        if (JsonBody.check(body.getBytes(StandardCharsets.UTF_8), inputLimits).isPresent()) {
             return null;
         }
         try {

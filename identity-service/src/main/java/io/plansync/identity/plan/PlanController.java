@@ -1,5 +1,7 @@
 package io.plansync.identity.plan;
 
+import io.plansync.support.input.VerbatimBody;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -39,6 +41,7 @@ public class PlanController {
     }
 
     @Put("/admin/users/{id}/plan")
+    @VerbatimBody
     @Secured(SecurityRule.IS_ANONYMOUS)
     @Consumes(MediaType.ALL)
     public PlanChangeResponse changePlan(@PathVariable String id, @Nullable Authentication authentication,
@@ -48,6 +51,7 @@ public class PlanController {
     }
 
     @Post(PlanChangeBatch.PATH)
+    @VerbatimBody
     @Secured(SecurityRule.IS_ANONYMOUS)
     @Consumes(MediaType.ALL)
     public PlanChangeBatch.Response changePlans(@Nullable Authentication authentication, HttpRequest<?> request,

@@ -3,6 +3,7 @@ package io.plansync.identity.limits;
 import io.plansync.identity.Concurrently;
 import io.plansync.identity.IdentityProcess;
 import io.plansync.testing.TestDatabases;
+import io.plansync.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,8 @@ class LoginFloodTest {
         Map<String, String> properties = new HashMap<>(TestDatabases.fresh("identity").datasourceProperties());
         // The flood below comes through a proxy on 127.0.0.1 from many addresses, as a botnet's would.
         properties.put("identity.rate-limits.trusted-proxies", "127.0.0.1");
+        // Run as in production: no development environment, so the generated signing key is stored encrypted.
+        properties.put("plansync.signing-keys.key-encryption-key", TestKeys.newKeyEncryptionKey());
         identity = IdentityProcess.start("identity-flood", List.of(HEAP, "-XX:TieredStopAtLevel=1"), properties);
     }
 
