@@ -4,6 +4,7 @@ import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
+import io.plansync.testing.TestKeys;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -141,6 +142,7 @@ public final class Benchmark {
                 "IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
                 "http://127.0.0.1:" + paymentPort + "/.well-known/jwks.json",
                 "IDENTITY_ARGON2_MEMORY_KIB", "1024", "IDENTITY_ARGON2_ITERATIONS", "1",
+                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey(),
                 "LOG_LEVEL", "WARN"));
         startMeasured(identity, "identity-service");
         Map<String, String> env = new HashMap<>();

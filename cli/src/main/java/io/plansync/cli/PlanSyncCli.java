@@ -6,6 +6,7 @@ import io.plansync.cli.http.ApiClient;
 import io.plansync.cli.login.LoginCommand;
 import io.plansync.cli.outbox.OutboxCommand;
 import io.plansync.cli.reconcile.ReconcileCommand;
+import io.plansync.cli.users.UsersCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code plansync}: the operators' command line for PlanSync. It calls payment-service's operator endpoints (and
- * identity-service to log in) over HTTP only.
+ * identity-service to log in and for its user admin endpoints) over HTTP only.
  *
  * <p>Build it with {@link #commandLine(CliContext)}, which installs the handlers that turn every failure into a
  * one-line message and an exit code (see {@link Exit}); {@link #main} is that with the real process around it.
@@ -27,13 +28,13 @@ import java.util.concurrent.Callable;
 @Command(name = "plansync",
         mixinStandardHelpOptions = true,
         version = "plansync 0.1.0",
-        description = "Operate PlanSync: log in, inspect and replay the payment outbox, reconcile plans.",
-        subcommands = {LoginCommand.class, OutboxCommand.class, ReconcileCommand.class},
+        description = "Operate PlanSync: log in, inspect and replay the payment outbox, reconcile plans, unlock users.",
+        subcommands = {LoginCommand.class, OutboxCommand.class, ReconcileCommand.class, UsersCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  PLANSYNC_PAYMENT_URL   --payment default (else http://localhost:8082)",
-                "  PLANSYNC_IDENTITY_URL  login's --identity default (else http://localhost:8081)",
+                "  PLANSYNC_IDENTITY_URL  --identity default of login and users (else http://localhost:8081)",
                 "  PLANSYNC_TOKEN         access token to use instead of the stored one",
                 "  PLANSYNC_TOKEN_FILE    token file (default ~/.config/plansync/token)",
                 "  PLANSYNC_HTTP_TIMEOUT  answer timeout in seconds (default 30, reconcile 600)"},
@@ -46,6 +47,8 @@ import java.util.concurrent.Callable;
 public final class PlanSyncCli implements Callable<Integer> {
     public static final String DEFAULT_PAYMENT_URL = "http://localhost:8082";
     public static final String PAYMENT_URL_VARIABLE = "PLANSYNC_PAYMENT_URL";
+    public static final String DEFAULT_IDENTITY_URL = "http://localhost:8081";
+    public static final String IDENTITY_URL_VARIABLE = "PLANSYNC_IDENTITY_URL";
     public static final String TIMEOUT_VARIABLE = "PLANSYNC_HTTP_TIMEOUT";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -112,6 +115,22 @@ public final class PlanSyncCli implements Callable<Integer> {
                 url != null ? url : DEFAULT_PAYMENT_URL);
         String token = new TokenStore(context).token();
         return new ApiClient("payment-service", base, token, timeout(defaultTimeout));
+    }
+
+    /**
+     * identity-service's base URL: the command's {@code --identity} if given, else PLANSYNC_IDENTITY_URL, else
+     * {@value #DEFAULT_IDENTITY_URL}; exit 1 when it is not an http(s) URL.
+     */
+    public String identityBaseUrl(String identityOption) {
+        String url = identityOption != null ? identityOption : context.env(IDENTITY_URL_VARIABLE);
+        return ApiClient.checkedBaseUrl(identityOption != null ? "--identity" : IDENTITY_URL_VARIABLE,
+                url != null ? url : DEFAULT_IDENTITY_URL);
+    }
+
+    /** identity-service's admin API with the operator's token; exit 2 when not logged in. */
+    public ApiClient identityApi(String identityOption) {
+        String base = identityBaseUrl(identityOption);
+        return new ApiClient("identity-service", base, new TokenStore(context).token(), timeout(DEFAULT_TIMEOUT));
     }
 
     /** PLANSYNC_HTTP_TIMEOUT (whole seconds) or {@code defaultTimeout}. */

@@ -21,6 +21,8 @@ public final class ProblemCodes {
     public static final String STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE";
     public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
     public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
+    /** Too much work at once (e.g. password hashing is at its limit): retry after {@code Retry-After}. */
+    public static final String SERVICE_BUSY = "SERVICE_BUSY";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     private ProblemCodes() {

@@ -62,6 +62,23 @@ class ComposeFileTest {
     }
 
     @Test
+    void each_service_stores_the_key_it_generates_encrypted_with_its_own_key_encryption_key() {
+        // Compose configures no signing key and does not run in development: without a KEK neither would start.
+        Set<String> keks = new HashSet<>();
+        for (String service : List.of("identity-service", "payment-service")) {
+            Map<String, Object> environment = environment(service);
+            assertThat(environment).as(service).doesNotContainKeys("IDENTITY_TOKEN_SIGNING_KEY",
+                    "PAYMENT_SERVICE_TOKEN_SIGNING_KEY", "MICRONAUT_ENVIRONMENTS");
+            Matcher kek = Pattern.compile("\\$\\{[A-Z_]+:-([A-Za-z0-9+/=]+)}")
+                    .matcher((String) environment.get("PLANSYNC_KEY_ENCRYPTION_KEY"));
+            assertThat(kek.matches()).as(service + " PLANSYNC_KEY_ENCRYPTION_KEY").isTrue();
+            assertThat(java.util.Base64.getDecoder().decode(kek.group(1))).as(service).hasSize(32);
+            keks.add(kek.group(1));
+        }
+        assertThat(keks).as("one key-encryption key per service").hasSize(2);
+    }
+
+    @Test
     void the_init_script_creates_the_databases_the_services_use() throws IOException {
         String init;
         try (var files = Files.list(ROOT.resolve("db/init"))) {
@@ -74,6 +91,38 @@ class ComposeFileTest {
             assertThat(init).contains("create database " + database + ";");
         }
         assertThat(volumes("postgres")).contains("./db/init:/docker-entrypoint-initdb.d:ro");
+    }
+
+    @Test
+    void each_service_logs_in_as_its_own_unprivileged_role_that_owns_only_its_database() throws IOException {
+        String init = Files.readString(ROOT.resolve("db/init/01-create-databases.sql"))
+                .toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        Map<String, Object> postgres = environment("postgres");
+        Set<String> roles = new HashSet<>();
+        for (String service : List.of("identity-service", "payment-service")) {
+            Map<String, Object> environment = environment(service);
+            String url = (String) environment.get("DATASOURCES_DEFAULT_URL");
+            String database = url.substring(url.lastIndexOf('/') + 1);
+            String role = (String) environment.get("DATASOURCES_DEFAULT_USERNAME");
+            assertThat(role).as(service).isEqualTo(database).isNotEqualTo(postgres.get("POSTGRES_USER"));
+            roles.add(role);
+
+            Matcher created = Pattern.compile("create role " + role + " ([a-z ]+) password :'([a-z_]+)';")
+                    .matcher(init);
+            assertThat(created.find()).as("create role " + role).isTrue();
+            assertThat(created.group(1).split(" "))
+                    .containsExactlyInAnyOrder("login", "nosuperuser", "nocreatedb", "nocreaterole");
+            assertThat(init).contains("alter database " + database + " owner to " + role + ";")
+                    .contains("revoke all on database " + database + " from public;");
+            // The password the init script gives the role is the one the service logs in with.
+            Matcher fromEnvironment = Pattern.compile("\\\\getenv " + created.group(2) + " ([a-z_]+)")
+                    .matcher(init);
+            assertThat(fromEnvironment.find()).as("\\getenv " + created.group(2)).isTrue();
+            String variable = fromEnvironment.group(1).toUpperCase(java.util.Locale.ROOT);
+            assertThat(postgres.get(variable)).as("postgres " + variable).isNotNull()
+                    .isEqualTo(environment.get("DATASOURCES_DEFAULT_PASSWORD"));
+        }
+        assertThat(roles).hasSize(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
+import io.plansync.testing.TestKeys;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,17 +37,22 @@ final class PlanSyncSystem implements AutoCloseable {
             paymentPorts.add(ServiceProcess.freePort());
         }
         int identityPort = ServiceProcess.freePort();
-        identity = ServiceProcess.of("identity-service", identityPort, Map.of(
-                "IDENTITY_PORT", Integer.toString(identityPort),
-                "DATASOURCES_DEFAULT_URL", identityDatabase.url(),
-                "DATASOURCES_DEFAULT_USERNAME", identityDatabase.user(),
-                "DATASOURCES_DEFAULT_PASSWORD", identityDatabase.password(),
-                "IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
-                "http://127.0.0.1:" + paymentPorts.getFirst() + "/.well-known/jwks.json",
-                "IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL,
-                "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
-                "IDENTITY_ARGON2_MEMORY_KIB", "1024",
-                "IDENTITY_ARGON2_ITERATIONS", "1")).start();
+        identity = ServiceProcess.of("identity-service", identityPort, Map.ofEntries(
+                Map.entry("IDENTITY_PORT", Integer.toString(identityPort)),
+                Map.entry("DATASOURCES_DEFAULT_URL", identityDatabase.url()),
+                Map.entry("DATASOURCES_DEFAULT_USERNAME", identityDatabase.user()),
+                Map.entry("DATASOURCES_DEFAULT_PASSWORD", identityDatabase.password()),
+                Map.entry("IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
+                        "http://127.0.0.1:" + paymentPorts.getFirst() + "/.well-known/jwks.json"),
+                Map.entry("IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
+                Map.entry("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
+                Map.entry("IDENTITY_ARGON2_MEMORY_KIB", "1024"),
+                Map.entry("IDENTITY_ARGON2_ITERATIONS", "1"),
+                // Hundreds of users register and log in from 127.0.0.1 within seconds: more than one client
+                // address may do in production.
+                Map.entry("IDENTITY_RATE_LIMIT_AUTH_REQUESTS", "100000"),
+                // No signing key configured, as in production without one: the generated key is stored encrypted.
+                Map.entry("PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey()))).start();
         for (int port : paymentPorts) {
             payments.add(paymentOn(port).start());
         }

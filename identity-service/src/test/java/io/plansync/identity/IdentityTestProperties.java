@@ -20,6 +20,11 @@ public final class IdentityTestProperties {
         // Argon2id at its cheapest keeps the suite fast; production cost is configured in application.yml.
         properties.put("identity.passwords.memory-kib", "1024");
         properties.put("identity.passwords.iterations", "1");
+        // Every test request comes from 127.0.0.1: the per-address limits would soon refuse a suite's worth.
+        // Tests of the limits themselves set their own.
+        properties.put("identity.rate-limits.auth-requests", "100000");
+        properties.put("identity.rate-limits.failed-logins", "100000");
+        properties.put("identity.rate-limits.anonymous-plan-changes", "100000");
         // application.yml pins 8081; a test server takes a free port so it never meets a running service.
         properties.put("micronaut.server.port", "-1");
         properties.putAll(extra);

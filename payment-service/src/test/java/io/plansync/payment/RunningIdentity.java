@@ -3,6 +3,7 @@ package io.plansync.payment;
 import io.micronaut.json.JsonMapper;
 import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.TestDatabases;
+import io.plansync.testing.TestKeys;
 
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +36,9 @@ public final class RunningIdentity implements AutoCloseable {
                 "IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL,
                 "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "IDENTITY_ARGON2_MEMORY_KIB", "1024",
-                "IDENTITY_ARGON2_ITERATIONS", "1"));
+                "IDENTITY_ARGON2_ITERATIONS", "1",
+                // Its generated signing key is stored encrypted, as outside development it must be.
+                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey()));
         process.start();
     }
 

@@ -24,6 +24,11 @@ public final class TestUserTokens implements AutoCloseable {
         return jwks.url();
     }
 
+    /** The JWKS endpoint, to stop and start it (identity-service down, restarted). */
+    public JwksServer jwks() {
+        return jwks;
+    }
+
     public String tokenFor(UUID userId, String... roles) {
         Instant now = Instant.now();
         return TestKeys.sign(key, new JOSEObjectType(UserTokens.TYPE), new JWTClaimsSet.Builder()

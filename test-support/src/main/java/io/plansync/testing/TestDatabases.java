@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TestDatabases {
     private static final Server SERVER = Server.choose();
     private static final List<String> CREATED = new CopyOnWriteArrayList<>();
+    private static final List<String> CREATED_ROLES = new CopyOnWriteArrayList<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::dropCreated, "drop-test-databases"));
@@ -35,6 +36,35 @@ public final class TestDatabases {
 
     /** A new, empty database; {@code purpose} only makes its name readable. */
     public static Database fresh(String purpose) {
+        return new Database(SERVER.urlFor(createDatabase(purpose)), SERVER.user, SERVER.password);
+    }
+
+    /**
+     * A new, empty database owned by a new role of its own, as each service runs in production: LOGIN, NOSUPERUSER,
+     * NOCREATEDB, NOCREATEROLE, and no other role may connect to the database. The settings returned log in as that
+     * role, so the service (and Flyway's migrations) run without any privilege beyond owning the database.
+     */
+    public static Database freshOwnedByOwnRole(String purpose) {
+        String name = createDatabase(purpose);
+        String role = ownerOf(name);
+        String password = UUID.randomUUID().toString();
+        try (Connection admin = SERVER.connect(); Statement statement = admin.createStatement()) {
+            statement.execute("create role " + role + " login nosuperuser nocreatedb nocreaterole password '"
+                    + password + "'");
+            CREATED_ROLES.add(role);
+            statement.execute("alter database " + name + " owner to " + role);
+            statement.execute("revoke all on database " + name + " from public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the owner role of " + name, e);
+        }
+        return new Database(SERVER.urlFor(name), role, password);
+    }
+
+    private static String ownerOf(String database) {
+        return database + "_owner";
+    }
+
+    private static String createDatabase(String purpose) {
         String name = ("plansync_test_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8))
                 .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         try (Connection admin = SERVER.connect(); Statement statement = admin.createStatement()) {
@@ -44,7 +74,7 @@ public final class TestDatabases {
                     + " (is PostgreSQL running and PLANSYNC_TEST_DB_* right?)", e);
         }
         CREATED.add(name);
-        return new Database(SERVER.urlFor(name), SERVER.user, SERVER.password);
+        return name;
     }
 
     /** Connection settings of one test database. */
@@ -66,6 +96,10 @@ public final class TestDatabases {
         try (Connection admin = SERVER.connect(); Statement statement = admin.createStatement()) {
             for (String name : CREATED) {
                 statement.execute("drop database if exists " + name + " with (force)");
+                // Its owner right after it: roles are server-wide, so none is left if the JVM is killed later on.
+                if (CREATED_ROLES.contains(ownerOf(name))) {
+                    statement.execute("drop role if exists " + ownerOf(name));
+                }
             }
         } catch (SQLException ignored) {
             // Best effort: the server may already be gone (container stopped).

@@ -39,6 +39,13 @@ public final class TestKeys {
         }
     }
 
+    /** A key-encryption key as operators make one: base64 of 32 random bytes (openssl rand -base64 32). */
+    public static String newKeyEncryptionKey() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
     public static String publicJwks(ECKey... keys) {
         return new JWKSet(java.util.Arrays.stream(keys).map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList())
                 .toString(true);

@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
         description = {"Log in to identity-service and store the access token for the other commands.",
                 "The password is asked without echo; without a terminal it is read from one line of standard input."})
 public final class LoginCommand implements Callable<Integer> {
-    public static final String DEFAULT_IDENTITY_URL = "http://localhost:8081";
-    public static final String IDENTITY_URL_VARIABLE = "PLANSYNC_IDENTITY_URL";
+    public static final String DEFAULT_IDENTITY_URL = PlanSyncCli.DEFAULT_IDENTITY_URL;
+    public static final String IDENTITY_URL_VARIABLE = PlanSyncCli.IDENTITY_URL_VARIABLE;
 
     @ParentCommand
     PlanSyncCli cli;
@@ -46,9 +46,7 @@ public final class LoginCommand implements Callable<Integer> {
         if (email.isBlank()) {
             throw new CliFailure(Exit.USAGE, "--email must not be empty");
         }
-        String url = identityUrl != null ? identityUrl : context.env(IDENTITY_URL_VARIABLE);
-        String base = ApiClient.checkedBaseUrl(identityUrl != null ? "--identity" : IDENTITY_URL_VARIABLE,
-                url != null ? url : DEFAULT_IDENTITY_URL);
+        String base = cli.identityBaseUrl(identityUrl);
 
         char[] password = new Prompt(context).secret("Password for " + email + ": ");
         JsonObject answer;

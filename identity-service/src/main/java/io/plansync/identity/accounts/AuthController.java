@@ -1,5 +1,6 @@
 package io.plansync.identity.accounts;
 
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -8,8 +9,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.plansync.identity.limits.ClientAddresses;
 
-/** Registration, login and token refresh. */
+/**
+ * Registration, login and token refresh; each request is limited per client address by
+ * {@link io.plansync.identity.limits.AuthRateLimitFilter} before it gets here.
+ */
 @Controller("/auth")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Secured(SecurityRule.IS_ANONYMOUS)
@@ -17,11 +22,14 @@ public class AuthController {
     private final RegisterUser registerUser;
     private final LogIn logIn;
     private final RefreshSession refreshSession;
+    private final ClientAddresses clientAddresses;
 
-    public AuthController(RegisterUser registerUser, LogIn logIn, RefreshSession refreshSession) {
+    public AuthController(RegisterUser registerUser, LogIn logIn, RefreshSession refreshSession,
+                          ClientAddresses clientAddresses) {
         this.registerUser = registerUser;
         this.logIn = logIn;
         this.refreshSession = refreshSession;
+        this.clientAddresses = clientAddresses;
     }
 
     @Post("/register")
@@ -32,8 +40,8 @@ public class AuthController {
     }
 
     @Post("/login")
-    public AuthMessages.TokenPair login(@Body AuthMessages.Credentials body) {
-        return logIn.logIn(body.email(), body.password());
+    public AuthMessages.TokenPair login(@Body AuthMessages.Credentials body, HttpRequest<?> request) {
+        return logIn.logIn(body.email(), body.password(), clientAddresses.of(request));
     }
 
     @Post("/refresh")

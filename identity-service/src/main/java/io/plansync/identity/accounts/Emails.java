@@ -3,7 +3,7 @@ package io.plansync.identity.accounts;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Email rules: trimmed, lower-cased, one @, a dotted domain, at most 254 characters. */
+/** Email rules: trimmed, lower-cased, one @, a dotted domain, at most 254 characters, no control characters. */
 final class Emails {
     private static final Pattern SHAPE = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
@@ -15,6 +15,9 @@ final class Emails {
     }
 
     static boolean isValid(String normalized) {
-        return normalized.length() <= 254 && SHAPE.matcher(normalized).matches();
+        // Length first: nothing longer is looked at further. Control characters (NUL above all, which PostgreSQL
+        // text cannot hold) never name an account.
+        return normalized.length() <= 254 && normalized.chars().noneMatch(Character::isISOControl)
+                && SHAPE.matcher(normalized).matches();
     }
 }

@@ -3,6 +3,7 @@ package io.plansync.identity.accounts;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -14,14 +15,16 @@ import io.plansync.contracts.UserView;
 import io.plansync.identity.callers.Caller;
 import io.plansync.identity.callers.CallerAccess;
 
-/** Reading users: yourself, or anyone as an admin or a service with users:read. */
+/** Reading users: yourself, or anyone as an admin or a service with users:read; admins can lift a lock-out. */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class UserController {
     private final UserRepository users;
+    private final UnlockUser unlockUser;
 
-    public UserController(UserRepository users) {
+    public UserController(UserRepository users, UnlockUser unlockUser) {
         this.users = users;
+        this.unlockUser = unlockUser;
     }
 
     /** Only user access tokens carry the user role; a service token is never taken for a user. */
@@ -36,6 +39,13 @@ public class UserController {
     public UserView user(@PathVariable String id, Authentication authentication) {
         CallerAccess.require(Caller.from(authentication), Scopes.USERS_READ);
         return find(id);
+    }
+
+    /** Admins only (not services): ends a login lock-out now. */
+    @Post("/admin/users/{id}/unlock")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
+    public UnlockUser.Unlocked unlock(@PathVariable String id, Authentication authentication) {
+        return unlockUser.unlock(Caller.from(authentication), id);
     }
 
     private UserView find(String id) {

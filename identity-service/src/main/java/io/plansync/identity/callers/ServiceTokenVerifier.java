@@ -15,8 +15,10 @@ import io.plansync.contracts.ServiceTokens;
 import io.plansync.support.tokens.RemoteJwks;
 import io.plansync.support.tokens.TokenChecks;
 import io.plansync.support.tokens.TokenRejected;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,7 +33,9 @@ import java.util.stream.Collectors;
  * Verifies service tokens from the configured trusted clients. A token is accepted only if every rule holds: ES256,
  * a key the client publishes, a valid signature, iss = sub = client id, aud contains identity-service, not expired,
  * not issued or valid in the future (30 s skew), a lifetime of at most 300 s, a matching X-Service header when one
- * is sent, and a jti never seen before. Scopes are checked later, by the endpoint ({@link Caller}).
+ * is sent, and a jti never seen before. Scopes are checked later, by the endpoint ({@link Caller}). A kid the client
+ * does not publish is refused (401) even when the JWKS refresh rate limit allows no fetch; only a failure to fetch the
+ * client's keys makes the answer a retryable 503 ({@link RemoteJwks}).
  */
 @Singleton
 public class ServiceTokenVerifier {
@@ -44,7 +48,7 @@ public class ServiceTokenVerifier {
         this.clock = clock;
         this.clientsById = clients.stream()
                 .collect(Collectors.toUnmodifiableMap(ServiceClientProperties::clientId,
-                        c -> new Client(c, processorFor(c, clock)), (a, b) -> a));
+                        c -> client(c, clock), (a, b) -> a));
     }
 
     /** Whether the unverified issuer names a trusted service client: then the token must pass as a service token. */
@@ -113,13 +117,27 @@ public class ServiceTokenVerifier {
         }
     }
 
-    private static DefaultJWTProcessor<SecurityContext> processorFor(ServiceClientProperties client, Clock clock) {
-        JWKSource<SecurityContext> keys;
-        try {
-            keys = RemoteJwks.of(client.jwksUrl(), client.jwksRefreshMinInterval());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("identity.service-clients." + client.name() + ".jwks-url is not a URL");
+    /** Closes each client's JWKS (its background refresh thread). */
+    @PreDestroy
+    void close() throws IOException {
+        for (Client client : clientsById.values()) {
+            client.keys.close();
         }
+    }
+
+    private static Client client(ServiceClientProperties client, Clock clock) {
+        RemoteJwks keys;
+        try {
+            keys = RemoteJwks.of(client.jwksUrl(), client.jwksCacheTtl(), client.jwksRefreshMinInterval());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("identity.service-clients." + client.name() + ": " + e.getMessage()
+                    + " (jwks-url, jwks-cache-ttl, jwks-refresh-min-interval)");
+        }
+        return new Client(client, keys, processor(client, keys, clock));
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> processor(ServiceClientProperties client,
+                                                                  JWKSource<SecurityContext> keys, Clock clock) {
         var processor = new DefaultJWTProcessor<SecurityContext>();
         // A user access token (typ at+jwt) is never a service token.
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
@@ -134,7 +152,8 @@ public class ServiceTokenVerifier {
     public record VerifiedServiceToken(String clientId, Set<String> scopes, Set<String> allowedScopes, String jti) {
     }
 
-    private record Client(ServiceClientProperties properties, DefaultJWTProcessor<SecurityContext> processor) {
+    private record Client(ServiceClientProperties properties, RemoteJwks keys,
+                          DefaultJWTProcessor<SecurityContext> processor) {
     }
 
 }

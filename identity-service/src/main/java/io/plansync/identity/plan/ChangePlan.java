@@ -20,27 +20,37 @@ import java.util.UUID;
 /**
  * Sets a user's plan for an admin or a trusted service, idempotently and in source-event order: a change older
  * than the user's current plan, or with an already applied event id, changes nothing ({@code applied:false}).
- * Every attempt, accepted or refused, leaves an audit entry; an applied change and its entry commit together.
+ * Every attempt by a verified caller, accepted or refused, leaves an audit entry; an applied change and its entry
+ * commit together. Attempts without valid credentials are counted and logged instead ({@link AnonymousPlanChanges}).
  */
 @Singleton
 public class ChangePlan {
+    static final String ENDPOINT = "/admin/users/{id}/plan";
+
     private final PlanChangeRules rules;
     private final PlanChangeAudit audit;
+    private final AnonymousPlanChanges anonymous;
     private final TransactionOperations<Connection> transactions;
 
-    public ChangePlan(PlanChangeRules rules, PlanChangeAudit audit, TransactionOperations<Connection> transactions) {
+    public ChangePlan(PlanChangeRules rules, PlanChangeAudit audit, AnonymousPlanChanges anonymous,
+                      TransactionOperations<Connection> transactions) {
         this.rules = rules;
         this.audit = audit;
+        this.anonymous = anonymous;
         this.transactions = transactions;
     }
 
     /**
      * @param caller       the verified caller, or null when no valid credentials came with the request
      * @param unauthorized the refusal to answer when caller is null (401, or 503 if keys were unavailable)
+     * @param clientAddress where the request came from, for the limit on attempts without credentials
      */
     public PlanChangeResponse attempt(@Nullable Caller caller, ProblemException unauthorized, String userId,
-                                      @Nullable String body) {
-        PlanChange.Parsed parsed = PlanChange.parse(rules.read(body, PlanChangeRequest.class));
+                                      @Nullable String body, String clientAddress) {
+        if (caller == null) {
+            throw anonymous.refuse(ENDPOINT, clientAddress, userId, unauthorized);
+        }
+        PlanChange.Parsed parsed = rules.parse(rules.read(body, PlanChangeRequest.class));
         PlanChangeAttempt attempt = PlanChangeAttempt.of(caller, userId, parsed);
         ProblemException refusal = PlanChangeRules.refusal(caller, unauthorized);
         if (refusal == null && parsed.change() == null) {

@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,24 +26,32 @@ import java.util.stream.Collectors;
  * Applies up to {@link PlanChangeBatch#MAX_CHANGES} plan changes in one transaction, each with exactly the rules
  * of {@link ChangePlan} and its own result and audit entry, so a relay pays one round trip and one commit per
  * batch instead of per plan. Only the caller and the shape of the whole body can refuse the whole request.
+ * Attempts without valid credentials are counted and logged, not audited ({@link AnonymousPlanChanges}).
  */
 @Singleton
 public class ChangePlanBatch {
     private final PlanChangeRules rules;
+    private final AnonymousPlanChanges anonymous;
     private final TransactionOperations<Connection> transactions;
 
-    public ChangePlanBatch(PlanChangeRules rules, TransactionOperations<Connection> transactions) {
+    public ChangePlanBatch(PlanChangeRules rules, AnonymousPlanChanges anonymous,
+                           TransactionOperations<Connection> transactions) {
         this.rules = rules;
+        this.anonymous = anonymous;
         this.transactions = transactions;
     }
 
     /**
      * @param caller       the verified caller, or null when no valid credentials came with the request
      * @param unauthorized the refusal to answer when caller is null (401, or 503 if keys were unavailable)
+     * @param clientAddress where the request came from, for the limit on attempts without credentials
      * @return one result per change, in the request's order
      */
     public PlanChangeBatch.Response attempt(@Nullable Caller caller, ProblemException unauthorized,
-                                            @Nullable String body) {
+                                            @Nullable String body, String clientAddress) {
+        if (caller == null) {
+            throw anonymous.refuse(PlanChangeBatch.PATH, clientAddress, null, unauthorized);
+        }
         PlanChangeBatch.Request request = rules.read(body, PlanChangeBatch.Request.class);
         ProblemException refusal = PlanChangeRules.refusal(caller, unauthorized);
         if (refusal == null) {
@@ -51,7 +60,7 @@ public class ChangePlanBatch {
         if (refusal != null) {
             throw refuse(caller, refusal);
         }
-        List<Item> items = items(caller, request);
+        List<Item> items = items(caller, request, rules.latestTimestamp());
         PlanChangeBatch.Result[] results = new PlanChangeBatch.Result[items.size()];
         List<PlanChangeAudit.Entry> entries = new ArrayList<>(items.size());
         List<Item> valid = new ArrayList<>(items.size());
@@ -116,10 +125,10 @@ public class ChangePlanBatch {
     }
 
     /**
-     * Audits a refusal of the whole request as one entry, whatever the body holds: anyone who can register (403) or
-     * reach the port (401) must not be able to multiply writes to the append-only trail with a large body.
+     * Audits a refusal of the whole request as one entry, whatever the body holds: anyone who can register (403)
+     * must not be able to multiply writes to the append-only trail with a large body.
      */
-    private ProblemException refuse(@Nullable Caller caller, ProblemException problem) {
+    private ProblemException refuse(Caller caller, ProblemException problem) {
         PlanChangeAudit.Entry entry = new PlanChangeAttempt(caller, null, null, null).refused(problem);
         transactions.executeWrite(status -> {
             PlanChangeAudit.insertAll(status.getConnection(), List.of(entry));
@@ -129,10 +138,10 @@ public class ChangePlanBatch {
     }
 
     /** The request's changes, parsed one by one; its shape (1 to MAX_CHANGES changes) was checked before. */
-    private static List<Item> items(@Nullable Caller caller, PlanChangeBatch.Request request) {
+    private static List<Item> items(Caller caller, PlanChangeBatch.Request request, Instant latest) {
         List<Item> items = new ArrayList<>(request.changes().size());
         for (PlanChangeBatch.Change change : request.changes()) {
-            items.add(Item.parse(items.size(), caller, change));
+            items.add(Item.parse(items.size(), caller, change, latest));
         }
         return items;
     }
@@ -141,14 +150,14 @@ public class ChangePlanBatch {
     private record Item(int index, @Nullable String rawUserId, @Nullable String eventId, @Nullable UUID userId,
                         @Nullable PlanChange change, List<Problem.FieldError> errors, PlanChangeAttempt attempt) {
 
-        static Item parse(int index, @Nullable Caller caller, @Nullable PlanChangeBatch.Change change) {
+        static Item parse(int index, Caller caller, @Nullable PlanChangeBatch.Change change, Instant latest) {
             if (change == null) {
                 List<Problem.FieldError> errors = List.of(new Problem.FieldError("change", "must be a JSON object"));
                 return new Item(index, null, null, null, null, errors,
                         new PlanChangeAttempt(caller, null, null, null));
             }
             PlanChange.Parsed parsed = PlanChange.parse(new PlanChangeRequest(change.plan(), change.status(),
-                    change.updatedBy(), change.timestamp(), change.eventId()));
+                    change.updatedBy(), change.timestamp(), change.eventId()), latest);
             List<Problem.FieldError> errors = parsed.errors();
             // The single endpoint has the user id in its path; here a change without one is malformed, not unknown.
             if (change.userId() == null || change.userId().isBlank()) {

@@ -21,7 +21,11 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
     record Parsed(@Nullable PlanChangeRequest request, @Nullable PlanChange change, List<Problem.FieldError> errors) {
     }
 
-    static Parsed parse(@Nullable PlanChangeRequest request) {
+    /**
+     * @param latest the latest source time accepted: a change from the future would win over every real one that
+     *               follows it, so beyond the allowed clock skew it is refused
+     */
+    static Parsed parse(@Nullable PlanChangeRequest request, Instant latest) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (request == null) {
             errors.add(new Problem.FieldError("body", "a JSON object is required"));
@@ -42,6 +46,10 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
         Instant timestamp = timestamp(request.timestamp());
         if (timestamp == null) {
             errors.add(new Problem.FieldError("timestamp", "must be an ISO-8601 date-time with offset, 1970 to 9999"));
+        } else if (timestamp.isAfter(latest)) {
+            errors.add(new Problem.FieldError("timestamp",
+                    "must not be in the future (beyond the allowed clock skew)"));
+            timestamp = null;
         }
         String eventId = request.eventId();
         if (eventId != null && (eventId.isBlank() || eventId.length() > 255)) {

@@ -2,7 +2,9 @@ package io.plansync.identity.plan;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
+import io.plansync.contracts.PlanChangeRequest;
 import io.plansync.contracts.Scopes;
+import io.plansync.contracts.ServiceTokens;
 import io.plansync.identity.accounts.User;
 import io.plansync.identity.accounts.UserRepository;
 import io.plansync.identity.callers.Caller;
@@ -13,6 +15,8 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,10 +35,12 @@ import java.util.UUID;
 class PlanChangeRules {
     private final UserRepository users;
     private final JsonMapper json;
+    private final Clock clock;
 
-    PlanChangeRules(UserRepository users, JsonMapper json) {
+    PlanChangeRules(UserRepository users, JsonMapper json, Clock clock) {
         this.users = users;
         this.json = json;
+        this.clock = clock;
     }
 
     /** What became of a valid change to an existing user. */
@@ -71,6 +77,19 @@ class PlanChangeRules {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The latest source time a change may carry now: this clock plus the skew allowed between services. A later
+     * one is refused (400), or it would make every real change after it stale until that time came.
+     */
+    Instant latestTimestamp() {
+        return clock.instant().plusSeconds(ServiceTokens.CLOCK_SKEW_SECONDS);
+    }
+
+    /** A plan-change body validated as of now (see {@link PlanChange#parse}). */
+    PlanChange.Parsed parse(@Nullable PlanChangeRequest request) {
+        return PlanChange.parse(request, latestTimestamp());
     }
 
     /** Locks the user's row until the current transaction ends, so changes to one user never interleave. */

@@ -17,22 +17,25 @@ import io.micronaut.security.rules.SecurityRule;
 import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.PlanChangeResponse;
 import io.plansync.identity.callers.Caller;
+import io.plansync.identity.limits.ClientAddresses;
 import io.plansync.support.auth.ProblemAuthorizationExceptionHandler;
 
 /**
  * {@code PUT /admin/users/{id}/plan} and its batch form {@code POST /admin/plan-changes}. Open to the security
  * filter on purpose: {@link ChangePlan} and {@link ChangePlanBatch} decide 401, 403 and 400 themselves so that
- * every attempt, even an unauthenticated or unreadable one, is audited.
+ * every attempt is audited (a verified caller's) or counted and logged (one without valid credentials).
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PlanController {
     private final ChangePlan changePlan;
     private final ChangePlanBatch changePlanBatch;
+    private final ClientAddresses clientAddresses;
 
-    public PlanController(ChangePlan changePlan, ChangePlanBatch changePlanBatch) {
+    public PlanController(ChangePlan changePlan, ChangePlanBatch changePlanBatch, ClientAddresses clientAddresses) {
         this.changePlan = changePlan;
         this.changePlanBatch = changePlanBatch;
+        this.clientAddresses = clientAddresses;
     }
 
     @Put("/admin/users/{id}/plan")
@@ -41,7 +44,7 @@ public class PlanController {
     public PlanChangeResponse changePlan(@PathVariable String id, @Nullable Authentication authentication,
                                          HttpRequest<?> request, @Nullable @Body String body) {
         return changePlan.attempt(Caller.from(authentication),
-                ProblemAuthorizationExceptionHandler.unauthenticated(request), id, body);
+                ProblemAuthorizationExceptionHandler.unauthenticated(request), id, body, clientAddresses.of(request));
     }
 
     @Post(PlanChangeBatch.PATH)
@@ -50,6 +53,6 @@ public class PlanController {
     public PlanChangeBatch.Response changePlans(@Nullable Authentication authentication, HttpRequest<?> request,
                                                 @Nullable @Body String body) {
         return changePlanBatch.attempt(Caller.from(authentication),
-                ProblemAuthorizationExceptionHandler.unauthenticated(request), body);
+                ProblemAuthorizationExceptionHandler.unauthenticated(request), body, clientAddresses.of(request));
     }
 }

@@ -59,5 +59,10 @@ public class AccessTokenIssuer {
     }
 
     public record AccessToken(String value, long expiresInSeconds) {
+        /** Never the token. */
+        @Override
+        public String toString() {
+            return "AccessToken[value=***, expiresInSeconds=" + expiresInSeconds + "]";
+        }
     }
 }

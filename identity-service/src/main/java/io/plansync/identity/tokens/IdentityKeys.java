@@ -1,6 +1,7 @@
 package io.plansync.identity.tokens;
 
 import io.micronaut.context.annotation.Factory;
+import io.plansync.support.keys.KeyProtection;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.support.keys.KeyRingLoader;
 import io.plansync.support.tokens.UserTokenVerifier;
@@ -15,12 +16,15 @@ import java.time.Clock;
 /** The key ring that signs user access tokens, and the verifier for them. */
 @Factory
 public class IdentityKeys {
+    /** Binds stored (encrypted) keys to this service: never change it, or stored keys no longer decrypt. */
+    static final String SERVICE = "identity-service";
 
     /** Loaded at start-up so a bad key configuration stops the service at once. */
     @Context
-    KeyRing keyRing(TokenProperties properties, TransactionOperations<Connection> transactions) {
-        return transactions.executeWrite(status -> KeyRingLoader.load(properties.signingKey(),
-                properties.previousSigningKeys(), status.getConnection(), "IDENTITY_TOKEN_SIGNING_KEY"));
+    KeyRing keyRing(TokenProperties properties, KeyProtection protection,
+                    TransactionOperations<Connection> transactions) {
+        return transactions.executeWrite(status -> KeyRingLoader.load(SERVICE, "IDENTITY_TOKEN_SIGNING_KEY",
+                properties.signingKey(), properties.previousSigningKeys(), protection, status.getConnection()));
     }
 
     @Singleton

@@ -22,4 +22,12 @@ public record TokenProperties(@NotBlank String issuer,
             throw new IllegalArgumentException("identity.tokens.access-token-ttl must be between 1s and 15m");
         }
     }
+
+    /** Never the private keys. */
+    @Override
+    public String toString() {
+        return "TokenProperties[issuer=" + issuer + ", audience=" + audience + ", accessTokenTtl=" + accessTokenTtl
+                + ", refreshTokenTtl=" + refreshTokenTtl + ", signingKey=" + (signingKey == null ? "none" : "***")
+                + ", previousSigningKeys=" + (previousSigningKeys == null ? "none" : "***") + "]";
+    }
 }

@@ -1,11 +1,13 @@
 package io.plansync.identity.accounts;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
+import io.plansync.identity.Concurrently;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.Reply;
 import io.plansync.identity.SecondInstance;
@@ -20,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,9 +42,14 @@ class LoginTest implements TestPropertyProvider {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    MeterRegistry metrics;
+
     @Override
     public Map<String, String> getProperties() {
-        properties = IdentityTestProperties.of(database, Map.of("identity.login.window", "10m"));
+        // A long wait for a hashing turn: the race below must end in verdicts, not in 503s.
+        properties = IdentityTestProperties.of(database, Map.of("identity.login.window", "10m",
+                "identity.passwords.max-wait", "30s"));
         return properties;
     }
 
@@ -164,6 +172,70 @@ class LoginTest implements TestPropertyProvider {
         recordFailures(user.email(), 5, Instant.now().minus(WINDOW).minusSeconds(5));
 
         assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void fifty_concurrent_wrong_passwords_for_one_email_get_five_verdicts_and_the_rest_429() throws Exception {
+        Api.TestUser user = api().newUser("race");
+
+        List<Reply> replies = Concurrently.run(50, () -> api().login(user.email(), WRONG));
+
+        assertThat(replies).extracting(Reply::status).containsOnly(401, 429);
+        assertThat(replies).filteredOn(reply -> reply.status() == 401).hasSize(5);
+        replies.stream().filter(reply -> reply.status() == 429).forEach(LoginTest::assertRateLimited);
+        assertThat(recordedFailures(user.email())).isEqualTo(5);
+    }
+
+    @Test
+    void an_email_that_is_not_an_address_fails_like_any_login_and_is_never_recorded() throws SQLException {
+        Api.TestUser user = api().newUser("not-an-address");
+        Reply wrongPassword = api().login(user.email(), WRONG);
+        List<String> notAddresses = List.of("a".repeat(10_000) + "@example.com", "not-an-email",
+                "nul\u0000@example.com", "two@@example.com", "x".repeat(300));
+
+        for (String email : notAddresses) {
+            Reply reply = api().login(email, WRONG);
+
+            assertThat(reply.status()).as("%.40s", email).isEqualTo(401);
+            assertThat(reply.json()).isEqualTo(wrongPassword.json());
+            assertThat(recordedFailures(email)).isZero();
+        }
+    }
+
+    @Test
+    void every_failed_login_costs_one_password_check_whatever_failed() {
+        Api.TestUser user = api().newUser("same-work");
+        Map<String, String> failures = new java.util.LinkedHashMap<>();
+        failures.put("wrong password", user.email());
+        failures.put("unknown email", "nobody-" + user.email());
+        failures.put("not an address", "not-an-address");
+        failures.put("a password too long to be anyone's", user.email());
+
+        for (Map.Entry<String, String> failure : failures.entrySet()) {
+            String password = failure.getKey().startsWith("a password too long") ? Api.PASSWORD + "x".repeat(300)
+                    : WRONG;
+            long before = passwordChecks();
+
+            assertThat(api().login(failure.getValue(), password).status()).as(failure.getKey()).isEqualTo(401);
+
+            assertThat(passwordChecks() - before).as(failure.getKey()).isEqualTo(1);
+        }
+    }
+
+    private long passwordChecks() {
+        return metrics.get("plansync.password.hashes").tag("operation", "check").timer().count();
+    }
+
+    private long recordedFailures(String email) throws SQLException {
+        try (Connection connection = database.connect();
+             PreparedStatement select = connection.prepareStatement(
+                     "select count(*) from login_failures where email = ?")) {
+            select.setString(1, email.replace("\u0000", ""));
+            try (java.sql.ResultSet count = select.executeQuery()) {
+                count.next();
+                return count.getLong(1);
+            }
+        }
     }
 
     private void failFiveTimes(String email) {

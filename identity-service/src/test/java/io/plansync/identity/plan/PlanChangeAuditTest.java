@@ -1,6 +1,7 @@
 package io.plansync.identity.plan;
 
 import com.nimbusds.jwt.SignedJWT;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -8,7 +9,9 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
 import io.plansync.identity.ForgedTokens;
 import io.plansync.identity.IdentityTestProperties;
+import io.plansync.identity.LogLines;
 import io.plansync.identity.PaymentServiceTokens;
+import io.plansync.identity.Reply;
 import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every attempt to change a plan, accepted or refused, leaves exactly one row in plan_change_audit saying who tried
- * (actor type, id and token jti), what they asked for, and how it ended; and that table cannot be rewritten.
+ * Every attempt to change a plan by a verified caller, accepted or refused, leaves exactly one row in
+ * plan_change_audit saying who tried (actor type, id and token jti), what they asked for, and how it ended; and that
+ * table cannot be rewritten. Attempts without valid credentials are counted and logged instead: anyone can send them.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,6 +50,9 @@ class PlanChangeAuditTest implements TestPropertyProvider {
     @Inject
     @Client("/")
     HttpClient http;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Override
     public Map<String, String> getProperties() {
@@ -159,24 +166,55 @@ class PlanChangeAuditTest implements TestPropertyProvider {
     }
 
     @Test
-    void an_attempt_without_credentials_is_audited_as_anonymous_401() {
+    void an_attempt_without_credentials_is_refused_401_counted_and_logged_but_not_audited() {
         UUID user = api().newUser("anonymous").id();
+        AnonymousAttempts attempts = new AnonymousAttempts(metrics);
+        double before = attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_INVALID");
 
-        api().putPlan(user, Api.planChange("pro", T0), null);
+        try (LogLines log = LogLines.of(AnonymousPlanChanges.class)) {
+            Reply reply = api().putPlan(user, Api.planChange("pro", T0), null);
 
-        AuditTrail.Row row = audit.onlyRowFor(user);
-        assertRow(row, "anonymous", null, null, 401, "AUTH_INVALID");
-        assertThat(row.toPlan()).isEqualTo("pro");
+            assertThat(reply.status()).isEqualTo(401);
+            assertThat(reply.code()).isEqualTo("AUTH_INVALID");
+            assertThat(log.lines()).singleElement().asString()
+                    .contains(AnonymousAttempts.SINGLE).contains(user.toString()).contains("401 AUTH_INVALID");
+        }
+        assertThat(audit.rowsFor(user)).isEmpty();
+        assertThat(attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_INVALID")).isEqualTo(before + 1);
     }
 
     @Test
-    void an_attempt_with_a_refused_service_token_is_audited_as_anonymous_401() {
+    void an_attempt_with_a_refused_service_token_is_counted_but_not_audited() {
         UUID user = api().newUser("bad-service-token").id();
         String token = payment.sign(payment.claims("users:plan:write").audience("elsewhere").build());
+        AnonymousAttempts attempts = new AnonymousAttempts(metrics);
+        double before = attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_SERVICE_TOKEN_INVALID");
 
-        api().putPlanAsService(user, Api.planChange("pro", T0), token);
+        Reply reply = api().putPlanAsService(user, Api.planChange("pro", T0), token);
 
-        assertRow(audit.onlyRowFor(user), "anonymous", null, null, 401, "AUTH_SERVICE_TOKEN_INVALID");
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
+        assertThat(audit.rowsFor(user)).isEmpty();
+        assertThat(attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_SERVICE_TOKEN_INVALID"))
+                .isEqualTo(before + 1);
+    }
+
+    @Test
+    void an_anonymous_attempt_with_a_nul_in_updated_by_is_refused_401_and_still_counted() {
+        UUID user = api().newUser("nul").id();
+        AnonymousAttempts attempts = new AnonymousAttempts(metrics);
+        double before = attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_INVALID");
+
+        try (LogLines log = LogLines.of(AnonymousPlanChanges.class)) {
+            Reply reply = api().putPlan(user, "{\"plan\": \"pro\", \"status\": \"active\", "
+                    + "\"updatedBy\": \"\\u0000\", \"timestamp\": \"" + T0 + "\"}", null);
+
+            assertThat(reply.status()).as("%s", reply).isEqualTo(401);
+            assertThat(reply.code()).isEqualTo("AUTH_INVALID");
+            assertThat(log.lines()).singleElement().asString().contains(user.toString()).doesNotContain("\u0000");
+        }
+        assertThat(attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_INVALID")).isEqualTo(before + 1);
+        assertThat(audit.rowsFor(user)).isEmpty();
     }
 
     @Test
@@ -215,7 +253,7 @@ class PlanChangeAuditTest implements TestPropertyProvider {
     @Test
     void the_audit_trail_refuses_update_delete_and_truncate() throws SQLException {
         UUID user = api().newUser("append-only").id();
-        api().putPlan(user, Api.planChange("pro", T0), null);
+        api().putPlan(user, Api.planChange("gold", T0), adminToken());
         AuditTrail.Row before = audit.onlyRowFor(user);
 
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {

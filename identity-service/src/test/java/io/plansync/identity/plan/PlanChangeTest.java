@@ -11,9 +11,11 @@ import io.plansync.identity.IdentitySigningKey;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.Reply;
 import jakarta.inject.Inject;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +174,28 @@ class PlanChangeTest implements TestPropertyProvider {
     void a_timestamp_that_is_not_iso_8601_is_refused() {
         assertInvalid(Map.of("plan", "pro", "status", "active", "updatedBy", "x", "timestamp", "yesterday"));
         assertInvalid(Map.of("plan", "pro", "status", "active", "updatedBy", "x", "timestamp", "1748779200"));
+    }
+
+    @Test
+    void a_timestamp_beyond_the_allowed_clock_skew_is_refused_naming_timestamp() {
+        String inTwoMinutes = Instant.now().plusSeconds(120).toString();
+
+        Reply reply = assertInvalid(Map.of("plan", "pro", "status", "active", "updatedBy", "x",
+                "timestamp", inTwoMinutes));
+
+        assertThat(reply.json().get("errors")).asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+                .satisfies(e -> assertThat(((Map<?, ?>) e).get("field")).isEqualTo("timestamp"));
+    }
+
+    @Test
+    void a_timestamp_just_ahead_within_the_allowed_clock_skew_is_accepted() {
+        Api.TestUser user = api().newUser("skew");
+
+        Reply reply = api().putPlan(user.id(), Api.planChange("pro", Instant.now().plusSeconds(5).toString()),
+                adminToken());
+
+        assertThat(reply.status()).as("%s", reply).isEqualTo(200);
+        assertThat(reply.json()).containsEntry("applied", true);
     }
 
     @Test

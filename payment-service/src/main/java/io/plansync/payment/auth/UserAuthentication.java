@@ -1,7 +1,5 @@
 package io.plansync.payment.auth;
 
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.async.publisher.Publishers;
@@ -20,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Authenticates identity-service user tokens locally, against identity's published JWKS (cached, refreshed on an
- * unknown kid at most every few seconds). No call to identity-service per request.
+ * Authenticates identity-service user tokens locally, against identity's published JWKS ({@link IdentityJwks}). No
+ * call to identity-service per request, so tokens keep verifying while identity is down.
  */
 @Context
 public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>> {
@@ -39,17 +36,11 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
     private final ExecutorService blocking;
     private final MeterRegistry metrics;
 
-    public UserAuthentication(IdentityProperties identity, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                              MeterRegistry metrics) {
+    public UserAuthentication(IdentityProperties identity, RemoteJwks identityKeys,
+                              @Named(TaskExecutors.BLOCKING) ExecutorService blocking, MeterRegistry metrics) {
         this.blocking = blocking;
         this.metrics = metrics;
-        JWKSource<SecurityContext> keys;
-        try {
-            keys = RemoteJwks.of(identity.effectiveJwksUrl(), Duration.ofSeconds(5));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("IDENTITY_JWKS_URL / IDENTITY_URL is not a valid URL");
-        }
-        this.verifier = new UserTokenVerifier(keys, identity.issuer(), identity.audience(), Clock.systemUTC());
+        this.verifier = new UserTokenVerifier(identityKeys, identity.issuer(), identity.audience(), Clock.systemUTC());
     }
 
     @Override

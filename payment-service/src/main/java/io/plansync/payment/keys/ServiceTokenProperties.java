@@ -16,4 +16,11 @@ public record ServiceTokenProperties(@Nullable String signingKey, @Nullable Stri
             throw new IllegalArgumentException("PAYMENT_SERVICE_TOKEN_LIFETIME must be between 1s and 300s");
         }
     }
+
+    /** Never the private keys. */
+    @Override
+    public String toString() {
+        return "ServiceTokenProperties[signingKey=" + (signingKey == null ? "none" : "***") + ", previousSigningKeys="
+                + (previousSigningKeys == null ? "none" : "***") + ", lifetime=" + lifetime + "]";
+    }
 }
