@@ -79,7 +79,7 @@ class InputFuzzTest {
         }
     }
 
-    /** Every public endpoint of identity-service (the controllers, JWKS and the health endpoints). */
+    /** Every public endpoint of identity-service (the controllers, JWKS, health and metrics). */
     static List<Endpoint> endpoints() {
         String change = Json.object(new LinkedHashMap<>(Map.of("plan", "\"pro\"", "status", "\"active\"",
                 "updatedBy", "\"fuzz\"", "timestamp", "\"2026-01-01T00:00:00Z\"")));
@@ -105,7 +105,8 @@ class InputFuzzTest {
                         .calledBy("admin", "service"),
                 Endpoint.of("GET", "/.well-known/jwks.json", 200),
                 Endpoint.of("GET", "/health", 200),
-                Endpoint.of("GET", "/health/liveness", 200));
+                Endpoint.of("GET", "/health/liveness", 200),
+                Endpoint.of("GET", "/prometheus", 200));
     }
 
     @Example

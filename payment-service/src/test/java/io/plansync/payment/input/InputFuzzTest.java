@@ -82,7 +82,7 @@ class InputFuzzTest {
         }
     }
 
-    /** Every public endpoint of payment-service (the controllers, JWKS and the health endpoints). */
+    /** Every public endpoint of payment-service (the controllers, JWKS, health and metrics). */
     static List<Endpoint> endpoints() {
         String paymentIntent = "\"id\":\"pi_fuzz\",\"object\":\"payment_intent\",\"amount\":2900,"
                 + "\"amount_received\":2900,\"currency\":\"usd\",\"status\":\"succeeded\"";
@@ -127,7 +127,8 @@ class InputFuzzTest {
                 Endpoint.of("POST", "/admin/reconcile", 200).query("dryRun").calledBy("admin", "operator"),
                 Endpoint.of("GET", "/.well-known/jwks.json", 200),
                 Endpoint.of("GET", "/health", 200),
-                Endpoint.of("GET", "/health/liveness", 200));
+                Endpoint.of("GET", "/health/liveness", 200),
+                Endpoint.of("GET", "/prometheus", 200));
     }
 
     /** A Stripe event around a data object, with an id of its own so that it is not taken for a redelivery. */

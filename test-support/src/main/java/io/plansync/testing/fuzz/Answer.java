@@ -28,12 +28,12 @@ public record Answer(int status, String contentType, String body) {
                 return "echoes a secret of the request: " + this;
             }
         }
-        if (body.contains("Exception") || body.contains("\tat ") || body.contains("at io.micronaut")
-                || body.contains("at java.")) {
-            return "shows a stack trace or exception: " + this;
-        }
         if (status >= 400) {
-            if (status >= 500 || !contentType.toLowerCase(Locale.ROOT).startsWith("application/problem+json")) {
+            if (body.contains("Exception") || body.contains("\tat ") || body.contains("at io.micronaut")
+                    || body.contains("at java.")) {
+                return "shows a stack trace or exception: " + this;
+            }
+            if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/problem+json")) {
                 return "not problem+json: " + this;
             }
             String code = code();

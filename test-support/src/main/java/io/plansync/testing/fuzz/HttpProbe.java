@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends requests exactly as given, over a plain socket: an HTTP client library would refuse or repair much of what
@@ -60,7 +59,9 @@ public final class HttpProbe {
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            // A thread of its own, never a shared pool: the caller may itself be running on one (jqwik runs
+            // properties on the common pool), and a write waiting for it would wait for this read.
+            Thread writing = Thread.ofVirtual().start(() -> {
                 try {
                     out.write(request);
                     out.flush();
@@ -68,9 +69,11 @@ public final class HttpProbe {
                     // The server answered and closed before reading everything: its answer is what counts.
                 }
             });
-            Answer answer = read(socket.getInputStream());
-            writing.cancel(true);
-            return answer;
+            try {
+                return read(socket.getInputStream());
+            } finally {
+                writing.interrupt();
+            }
         } catch (IOException e) {
             throw new IllegalStateException("raw request got no answer: " + e, e);
         }
