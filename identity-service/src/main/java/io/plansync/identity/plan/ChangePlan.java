@@ -50,6 +50,7 @@ public class ChangePlan {
         if (caller == null) {
             throw anonymous.refuse(ENDPOINT, clientAddress, userId, unauthorized);
         }
+        rules.checkInput(body);
         PlanChange.Parsed parsed = rules.parse(rules.read(body, PlanChangeRequest.class));
         PlanChangeAttempt attempt = PlanChangeAttempt.of(caller, userId, parsed);
         ProblemException refusal = PlanChangeRules.refusal(caller, unauthorized);

@@ -52,6 +52,7 @@ public class ChangePlanBatch {
         if (caller == null) {
             throw anonymous.refuse(PlanChangeBatch.PATH, clientAddress, null, unauthorized);
         }
+        rules.checkInput(body);
         PlanChangeBatch.Request request = rules.read(body, PlanChangeBatch.Request.class);
         ProblemException refusal = PlanChangeRules.refusal(caller, unauthorized);
         if (refusal == null) {

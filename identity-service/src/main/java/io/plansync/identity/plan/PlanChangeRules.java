@@ -73,14 +73,21 @@ class PlanChangeRules {
         return caller == null ? unauthorized : CallerAccess.refusal(caller.access(Scopes.USERS_PLAN_WRITE));
     }
 
+    /**
+     * The input limits, checked here rather than in the filter so that a caller without credentials gets its 401
+     * first: a body they refuse is answered 400 naming the field, and nothing of it (a NUL, say) is written.
+     */
+    void checkInput(@Nullable String body) {
+        if (body != null) {
+            JsonBody.check(body.getBytes(StandardCharsets.UTF_8), inputLimits).ifPresent(error -> {
+                throw ProblemException.validation(java.util.List.of(error));
+            });
+        }
+    }
+
     /** The body as a {@code type}, or null when it is missing or unreadable (the caller answers 400 for that). */
     @Nullable <T> T read(@Nullable String body, Class<T> type) {
         if (body == null || body.isBlank()) {
-            return null;
-        }
-        // The input limits, checked here rather than in the filter so that a caller without credentials gets its
-        // 401 first; nothing of a refused body (a NUL, say) reaches the audit trail.
-        if (JsonBody.check(body.getBytes(StandardCharsets.UTF_8), inputLimits).isPresent()) {
             return null;
         }
         try {

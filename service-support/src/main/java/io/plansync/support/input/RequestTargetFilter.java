@@ -1,5 +1,10 @@
 package io.plansync.support.input;
 
+import io.plansync.support.problem.ProblemExceptionHandler;
+import io.plansync.support.problem.ProblemException;
+import io.plansync.contracts.ProblemCodes;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.BasicHttpAttributes;
@@ -28,6 +33,15 @@ public class RequestTargetFilter implements Ordered {
 
     @RequestFilter
     public @Nullable HttpResponse<?> check(HttpRequest<?> request) {
+        try {
+            // Body readers decode text in the declared charset; one Java does not know would fail them with a 500.
+            // Checked here, for every route, also those whose body no filter reads (VerbatimBody).
+            request.getContentType().flatMap(MediaType::getCharset);
+        } catch (IllegalArgumentException e) {
+            return ProblemExceptionHandler.response(new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
+                    "Send application/json in UTF-8."));
+        }
         Optional<Problem.FieldError> error;
         try {
             error = RequestTarget.check(rawTarget(request), BasicHttpAttributes.getUriTemplate(request).orElse(null),
