@@ -157,6 +157,8 @@ public final class Benchmark {
         env.put("IDENTITY_URL", identity.url());
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", options.getOrDefault("max-backoff", "2s"));
         env.put("PLANSYNC_RECONCILE_ENABLED", "false");
+        // The load's events stand for PaymentIntents created elsewhere (Stripe is not called to create them).
+        env.put("PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true");
         // --relay off: the webhook path alone, to tell its cost from the relay's and identity-service's.
         env.put("PLANSYNC_OUTBOX_RELAY_ENABLED", Boolean.toString(!"off".equals(options.get("relay"))));
         env.put("LOG_LEVEL", "WARN");

@@ -50,7 +50,9 @@ class DatabaseRestartTest {
     // enough for the test (the default is 30 s).
     private final PlanSyncSystem system = new PlanSyncSystem(1, true, Map.of(
             "PAYMENT_DB_POOL_SIZE", "8", "PAYMENT_DB_SOCKET_TIMEOUT", "3",
-            "IDENTITY_DB_POOL_SIZE", "6", "IDENTITY_DB_SOCKET_TIMEOUT", "3"));
+            "IDENTITY_DB_POOL_SIZE", "6", "IDENTITY_DB_SOCKET_TIMEOUT", "3",
+            // The events stand for PaymentIntents created elsewhere (no checkout per event): accepted as such.
+            "PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Queue<Integer> refusals = new ConcurrentLinkedQueue<>();
 

@@ -48,9 +48,11 @@ class GracefulShutdownTest {
     /** The grace period (10 s by default) plus closing the beans, with room for a slow machine. */
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(40);
 
-    // A group waits for the held lock instead of leaving that user out after 2 s.
+    // A group waits for the held lock instead of leaving that user out after 2 s. The events stand for
+    // PaymentIntents created elsewhere (no checkout per event): accepted as such.
     private final PlanSyncSystem system = new PlanSyncSystem(1, false, Map.of(
-            "PLANSYNC_WEBHOOK_LOCK_WAIT", "15s", "PLANSYNC_WEBHOOK_ANSWER_WITHIN", "40s"));
+            "PLANSYNC_WEBHOOK_LOCK_WAIT", "15s", "PLANSYNC_WEBHOOK_ANSWER_WITHIN", "40s",
+            "PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, Integer> answers = new ConcurrentHashMap<>();
     private final Map<String, PlanSyncSystem.User> userOf = new ConcurrentHashMap<>();

@@ -32,6 +32,9 @@ public final class PaymentTestProperties {
         properties.put("plansync.identity.url", identityUrl);
         properties.put("micronaut.http.services.identity.url", identityUrl);
         properties.put("plansync.identity.jwks-url", jwksUrl);
+        // Most suites send events for PaymentIntents they did not create through /create-payment-intent; where a
+        // PaymentIntent comes from is the subject of MoneyEventsTest, which turns this off.
+        properties.put("plansync.ledger.accept-external-payment-intents", "true");
         properties.put("plansync.outbox.initial-backoff", "100ms");
         properties.put("plansync.outbox.max-backoff", "500ms");
         properties.put("plansync.outbox.poll-interval", "1s");

@@ -50,6 +50,32 @@ public final class StripeWebhooks {
                 paymentIntentId);
     }
 
+    public static String disputeCreated(String eventId, long created, String paymentIntentId, long amount) {
+        return dispute(eventId, created, "charge.dispute.created", paymentIntentId, amount, "needs_response");
+    }
+
+    /** @param status won, lost or warning_closed */
+    public static String disputeClosed(String eventId, long created, String paymentIntentId, long amount,
+                                       String status) {
+        return dispute(eventId, created, "charge.dispute.closed", paymentIntentId, amount, status);
+    }
+
+    private static String dispute(String eventId, long created, String type, String paymentIntentId, long amount,
+                                  String status) {
+        return """
+                {"id":"%s","object":"event","api_version":"2025-01-27.acacia","created":%d,
+                 "type":"%s","livemode":false,"pending_webhooks":1,
+                 "data":{"object":{"id":"dp_%s","object":"dispute","amount":%d,"currency":"usd",
+                   "charge":"ch_%s","payment_intent":"%s","reason":"fraudulent","status":"%s","metadata":{}}}}
+                """.formatted(eventId, created, type, paymentIntentId, amount, paymentIntentId, paymentIntentId,
+                status);
+    }
+
+    /** The same event as Stripe would send it from live mode. */
+    public static String live(String payload) {
+        return payload.replace("\"livemode\":false", "\"livemode\":true");
+    }
+
     public static String event(String eventId, long created, String type) {
         return """
                 {"id":"%s","object":"event","api_version":"2025-01-27.acacia","created":%d,"type":"%s",

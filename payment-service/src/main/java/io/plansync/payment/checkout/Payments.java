@@ -9,10 +9,12 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 
-/** Payment intents this service created or heard of, and where each stands. */
+/**
+ * Payment intents this service created. Everything that happens to them afterwards is the ledger's
+ * ({@link io.plansync.payment.ledger.Ledger}).
+ */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface Payments extends GenericRepository<Payments.Payment, String> {
 
@@ -20,18 +22,6 @@ public interface Payments extends GenericRepository<Payments.Payment, String> {
             + "values (:paymentIntentId, :userId, :plan, :amount, :currency, :status) "
             + "on conflict (payment_intent_id) do nothing")
     void insertIfAbsent(String paymentIntentId, UUID userId, String plan, long amount, String currency, String status);
-
-    Optional<Payment> findByPaymentIntentId(String paymentIntentId);
-
-    @Query("update payments set status = 'failed', updated_at = now() "
-            + "where payment_intent_id = :paymentIntentId and status = 'created'")
-    void markFailed(String paymentIntentId);
-
-    /** Also for a payment never seen here, so that its late succeeded event cannot grant anything. */
-    @Query("insert into payments (payment_intent_id, user_id, plan, amount, currency, status) "
-            + "values (:paymentIntentId, :userId, 'unknown', :amount, :currency, 'refunded') "
-            + "on conflict (payment_intent_id) do update set status = 'refunded', updated_at = now()")
-    void markRefunded(String paymentIntentId, UUID userId, long amount, String currency);
 
     @MappedEntity("payments")
     record Payment(@Id String paymentIntentId, UUID userId, String plan, long amount, String currency, String status,

@@ -18,6 +18,11 @@ public record StripeProperties(@Nullable String secretKey, @Nullable String webh
                 : Arrays.stream(webhookSecrets.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /** Whether the key is a live-mode one (test-mode events are then refused, and the reverse). */
+    public boolean isLiveKey() {
+        return secretKey != null && (secretKey.startsWith("sk_live_") || secretKey.startsWith("rk_live_"));
+    }
+
     @Override
     public String toString() {
         return "StripeProperties[apiBase=" + apiBase + ", secrets=***]";

@@ -16,6 +16,7 @@ import io.plansync.payment.outbox.IdentityClient;
 import io.plansync.payment.outbox.Outbox;
 import io.plansync.payment.outbox.OutboxNotifier;
 import io.plansync.payment.userplan.UserPlans;
+import io.plansync.payment.webhook.EventEntries;
 import io.plansync.payment.webhook.HandleStripeEvent;
 import io.plansync.payment.webhook.StripeEvent;
 import io.plansync.support.correlation.CorrelationId;
@@ -29,19 +30,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Finds and heals drift. First it asks Stripe for the succeeded payments of the lookback window and runs any the
- * webhook never delivered through the webhook's own code path. Then it compares the plan of every settled user
+ * Finds and heals drift. First it asks Stripe for the money events of the lookback window (payments, refunds,
+ * disputes: {@link EventEntries#HANDLED}) and runs any the webhook never delivered through the webhook's own code
+ * path; the ledger gives the same end state whatever order they arrive in. Then it compares the plan of every settled user
  * with identity-service's and enqueues an outbox row (with the payment-side event time) for each that differs.
  * One replica at a time: a PostgreSQL advisory lock, released if the replica dies.
  */
 @Singleton
 public class Reconcile {
     private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
-    private static final String SUCCEEDED = "payment_intent.succeeded";
     /** The session-scoped advisory lock that lets one replica reconcile at a time. */
     static final String LOCK_KEY = "hashtext('plansync.reconcile')";
 
@@ -161,34 +164,39 @@ public class Reconcile {
         }
     }
 
-    /** @return {succeeded events Stripe reported, of which never received here, 1 if Stripe could not be read} */
+    /** @return {money events Stripe reported, of which never received here, 1 if Stripe could not be read} */
     private int[] recoverMissedEvents(boolean dryRun) {
         int checked = 0;
-        int recovered = 0;
         EventListParams params = EventListParams.builder()
-                .setType(SUCCEEDED)
+                .addAllType(EventEntries.HANDLED.stream().sorted().toList())
                 .setCreated(EventListParams.Created.builder()
                         .setGte(Instant.now().minus(properties.stripeLookback()).getEpochSecond()).build())
                 .setLimit(100L)
                 .build();
+        List<StripeEvent> missed = new ArrayList<>();
         try {
             for (Event event : stripe.v1().events().list(params).autoPagingIterable()) {
                 checked++;
-                if (reconciliations.received(event.getId()) > 0) {
-                    continue;
-                }
-                recovered++;
-                if (!dryRun) {
-                    var result = handleStripeEvent.handle(StripeEvent.from(event)).join();
-                    LOG.warn("Reconciliation: recovered Stripe event {} the webhook never delivered: {}",
-                            event.getId(), result.outcome());
+                if (reconciliations.received(event.getId()) == 0) {
+                    missed.add(StripeEvent.from(event));
                 }
             }
         } catch (StripeException | RuntimeException e) {
             LOG.error("Reconciliation: could not list Stripe events: {}", e.getClass().getSimpleName());
-            return new int[]{checked, recovered, 1};
+            // None recovered: a partial list (newest first) could hold a refund without its payment.
+            return new int[]{checked, 0, 1};
         }
-        return new int[]{checked, recovered, 0};
+        // Stripe lists the newest first; a refund or dispute is recovered after the payment it undoes (an unknown
+        // payment's refund or dispute could not be tied to its user).
+        missed.sort(Comparator.comparing(StripeEvent::created).thenComparing(StripeEvent::id));
+        if (!dryRun) {
+            for (StripeEvent event : missed) {
+                var result = handleStripeEvent.handle(event).join();
+                LOG.warn("Reconciliation: recovered Stripe event {} ({}) the webhook never delivered: {}",
+                        event.id(), event.type(), result.outcome());
+            }
+        }
+        return new int[]{checked, missed.size(), 0};
     }
 
     /** A pooled connection must not go back to the pool still holding the lock: if unlocking fails, drop it. */

@@ -14,7 +14,7 @@ import java.util.Optional;
  * The parts of a verified Stripe event that PlanSync uses, read from the event's raw data object so that they do
  * not depend on the event's API version.
  */
-public record StripeEvent(String id, String type, Instant created, JsonObject object) {
+public record StripeEvent(String id, String type, Instant created, boolean livemode, JsonObject object) {
     /**
      * The longest id, type or value of an event that is read (Stripe's ids are about 30 characters). Longer text,
      * or text with control characters, could not be stored (PostgreSQL refuses NUL; a key this long overflows an
@@ -41,10 +41,11 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
             String id = root.get("id").getAsString();
             String type = root.get("type").getAsString();
             long created = root.get("created").getAsLong();
+            JsonElement livemode = root.get("livemode");
             if (object == null) {
                 throw new IllegalArgumentException("event lacks a data object");
             }
-            return new StripeEvent(id, type, Instant.ofEpochSecond(created), object);
+            return new StripeEvent(id, type, Instant.ofEpochSecond(created), isTrue(livemode), object);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a Stripe event with id, type, created and data.object");
         }
@@ -62,7 +63,8 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
         } catch (NullPointerException e) {
             throw new IllegalArgumentException("event lacks a data object");
         }
-        return new StripeEvent(event.getId(), event.getType(), Instant.ofEpochSecond(event.getCreated()), object);
+        return new StripeEvent(event.getId(), event.getType(), Instant.ofEpochSecond(event.getCreated()),
+                Boolean.TRUE.equals(event.getLivemode()), object);
     }
 
     Optional<String> string(String field) {
@@ -81,7 +83,10 @@ public record StripeEvent(String id, String type, Instant created, JsonObject ob
     }
 
     boolean flag(String field) {
-        JsonElement value = object.get(field);
+        return isTrue(object.get(field));
+    }
+
+    private static boolean isTrue(JsonElement value) {
         return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean() && value.getAsBoolean();
     }
 

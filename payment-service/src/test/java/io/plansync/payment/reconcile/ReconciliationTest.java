@@ -106,10 +106,47 @@ class ReconciliationTest implements TestPropertyProvider {
                 .isEqualTo(1);
         Eventually.await("identity to hold enterprise", Duration.ofSeconds(15),
                 () -> identity.user(user, adminToken).get("plan"), "enterprise"::equals);
-        assertThat(stripe.eventListRequests().getLast().queryParameter("type").firstValue())
-                .isEqualTo("payment_intent.succeeded");
+        assertThat(java.net.URLDecoder.decode(stripe.eventListRequests().getLast().getUrl(),
+                java.nio.charset.StandardCharsets.UTF_8)).as("asks for every money event type")
+                .contains("payment_intent.succeeded", "charge.refunded", "charge.dispute.created",
+                        "charge.dispute.closed");
 
         assertThat(reconcile(false).get("stripeEventsRecovered")).as("received now: not again").isEqualTo(0);
+    }
+
+    @Test
+    void a_refund_and_a_dispute_the_webhook_never_delivered_are_recovered_whatever_their_order()
+            throws SQLException {
+        UUID refunded = identity.register("missed-refund-" + UUID.randomUUID() + "@example.com");
+        UUID disputed = identity.register("missed-dispute-" + UUID.randomUUID() + "@example.com");
+        long paidAt = Instant.now().getEpochSecond() - 900;
+        String refundedPayment = "pi_" + UUID.randomUUID();
+        String disputedPayment = "pi_" + UUID.randomUUID();
+        // Stripe lists the newest first: the refund and the dispute come before the payments they undo.
+        stripe.serveEvents(
+                StripeWebhooks.chargeRefunded("evt_missed_" + UUID.randomUUID(), paidAt + 300, refundedPayment, 2900,
+                        2900),
+                StripeWebhooks.disputeCreated("evt_missed_" + UUID.randomUUID(), paidAt + 200, disputedPayment,
+                        2900),
+                StripeWebhooks.paymentIntentSucceeded("evt_missed_" + UUID.randomUUID(), paidAt, refundedPayment,
+                        refunded.toString(), "pro", 2900, "usd"),
+                StripeWebhooks.paymentIntentSucceeded("evt_missed_" + UUID.randomUUID(), paidAt, disputedPayment,
+                        disputed.toString(), "pro", 2900, "usd"));
+
+        var report = reconcile(false);
+
+        assertThat(((Number) report.get("stripeEventsRecovered")).intValue()).isEqualTo(4);
+        assertThat(count("select count(*) from payments where payment_intent_id = '" + refundedPayment
+                + "' and status = 'refunded'")).isEqualTo(1);
+        assertThat(count("select count(*) from user_plans where user_id in ('" + refunded + "', '" + disputed
+                + "') and plan = 'pro'")).as("neither refunded nor disputed payment grants pro").isZero();
+        assertThat(count("select count(*) from payments where payment_intent_id = '" + disputedPayment
+                + "' and status = 'disputed'")).isEqualTo(1);
+        Eventually.await("every sync of both users delivered", Duration.ofSeconds(15),
+                () -> countQuietly("select count(*) from outbox where state <> 'done' and user_id in ('" + refunded
+                        + "', '" + disputed + "')"), waiting -> waiting == 0);
+        assertThat(identity.user(refunded, adminToken).get("plan")).isEqualTo("free");
+        assertThat(identity.user(disputed, adminToken).get("plan")).isEqualTo("free");
     }
 
     @Test
@@ -145,6 +182,14 @@ class ReconciliationTest implements TestPropertyProvider {
     private void execute(String sql) throws SQLException {
         try (Connection connection = database.connect()) {
             connection.createStatement().execute(sql);
+        }
+    }
+
+    private long countQuietly(String sql) {
+        try {
+            return count(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

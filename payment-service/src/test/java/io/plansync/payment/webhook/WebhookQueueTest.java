@@ -13,6 +13,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
+import io.plansync.payment.ledger.Ledger;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
@@ -72,7 +73,7 @@ class WebhookQueueTest implements TestPropertyProvider {
     MeterRegistry metrics;
 
     @Inject
-    AcceptSucceededPayments acceptSucceededPayments;
+    Ledger ledger;
 
     @Override
     public Map<String, String> getProperties() {
@@ -158,7 +159,7 @@ class WebhookQueueTest implements TestPropertyProvider {
                     () -> metrics.get("plansync.webhook.group.waiting").gauge().value(), n -> n == 1);
 
             // What SIGTERM starts (Micronaut's graceful shutdown calls every GracefulShutdownCapable bean).
-            acceptSucceededPayments.shutdownGracefully().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ledger.shutdownGracefully().toCompletableFuture().get(10, TimeUnit.SECONDS);
             refused = deliver(proPaid(lateId, UUID.randomUUID()));
         } finally {
             unlock(gate);

@@ -12,6 +12,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
+import io.plansync.payment.ledger.GroupCommitProperties;
 import io.plansync.payment.userplan.UserPlanLock;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;

@@ -1,4 +1,4 @@
-package io.plansync.payment.webhook;
+package io.plansync.payment.ledger;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import jakarta.validation.constraints.Max;
