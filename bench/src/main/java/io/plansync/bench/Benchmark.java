@@ -243,12 +243,9 @@ public final class Benchmark {
                 exec(psql, env);
             }
         }
-        // The ledger's own statements, so the ceiling cannot drift from what the service runs.
-        Path script = Files.createTempFile("plansync-ledger-", ".sql");
-        Files.writeString(script, io.plansync.payment.ledger.LedgerStatements.pgbenchScript());
-        script.toFile().deleteOnExit();
+        // The ledger's own statements (payment-service's LedgerScriptTest keeps this file equal to them).
         List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-M", "prepared", "-f",
-                script.toString(), "-c", Integer.toString(clients), "-j",
+                "bench/sql/webhook-transaction.sql", "-c", Integer.toString(clients), "-j",
                 Integer.toString(Math.min(clients, 4)), "-T", Integer.toString(seconds)));
         command.addAll(connection);
         command.add(database);

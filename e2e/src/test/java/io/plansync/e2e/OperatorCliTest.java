@@ -32,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorCliTest {
-    private final PlanSyncSystem system = new PlanSyncSystem(1);
+    // A payment for a user identity-service does not know can only be a PaymentIntent created elsewhere.
+    private final PlanSyncSystem system = new PlanSyncSystem(1, false,
+            Map.of("PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true"));
 
     @TempDir
     Path home;

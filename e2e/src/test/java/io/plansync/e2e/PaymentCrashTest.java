@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,11 +29,15 @@ class PaymentCrashTest {
         for (int i = 0; i < USERS; i++) {
             users.add(system.newUser());
         }
+        List<String> paymentIntents = new ArrayList<>();
+        for (var user : users) {
+            paymentIntents.add(system.buy(user, "pro", 0));
+        }
         // Hold deliveries back so the kill lands while the outbox still has work.
         system.identity.stop();
         long created = Instant.now().getEpochSecond();
-        for (var user : users) {
-            assertThat(system.deliverSucceeded(user.id(), "pi_" + UUID.randomUUID(), "pro", 2900, created, 0))
+        for (int i = 0; i < users.size(); i++) {
+            assertThat(system.deliverSucceeded(users.get(i).id(), paymentIntents.get(i), "pro", 2900, created, 0))
                     .isEqualTo(200);
         }
 

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,12 +33,18 @@ class WebhookBurstTest {
         for (int i = 0; i < USERS; i++) {
             users.add(system.newUser());
         }
+        List<String> paymentIntents = new ArrayList<>();
+        for (var user : users) {
+            paymentIntents.add(system.buy(user, "enterprise", 0));
+        }
         long created = Instant.now().getEpochSecond();
         List<Future<Integer>> answers = new ArrayList<>();
         try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS)) {
-            for (var user : users) {
-                answers.add(clients.submit(() -> system.deliverSucceeded(user.id(), "pi_" + UUID.randomUUID(),
-                        "enterprise", 9900, created, 0)));
+            for (int i = 0; i < users.size(); i++) {
+                String userId = users.get(i).id();
+                String paymentIntent = paymentIntents.get(i);
+                answers.add(clients.submit(() -> system.deliverSucceeded(userId, paymentIntent, "enterprise", 9900,
+                        created, 0)));
             }
         }
         for (Future<Integer> answer : answers) {

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One of the PlanSync services started from its jar as a separate JVM process, the way it runs in production.
+ * One of the PlanSync services started as a separate JVM process: from its jar, the way it runs in production, or
+ * from the test's classpath ({@link #fromTestClasspath}) for what one JVM cannot show about itself (a small heap).
  * Its output goes to a log file under the module's target/ folder. Each process gets a free management port
  * (health details, metrics) of its own, so replicas and parallel runs never compete for the default one.
  */
@@ -29,7 +30,8 @@ public final class ServiceProcess implements AutoCloseable {
             "payment-service", "PAYMENT_MANAGEMENT_PORT");
 
     private final String name;
-    private final Path jar;
+    /** What follows the JVM options: {@code -jar <jar>}, or {@code -cp <classpath> <main class>}. */
+    private final List<String> launch;
     private final Map<String, String> environment;
     private final int port;
     private final int managementPort;
@@ -37,9 +39,9 @@ public final class ServiceProcess implements AutoCloseable {
     private List<String> jvmOptions = List.of("-XX:TieredStopAtLevel=1", "-Xmx256m");
     private Process process;
 
-    private ServiceProcess(String name, Path jar, int port, Map<String, String> environment) {
+    private ServiceProcess(String name, List<String> launch, int port, Map<String, String> environment) {
         this.name = name;
-        this.jar = jar;
+        this.launch = List.copyOf(launch);
         this.port = port;
         String managementVariable = MANAGEMENT_PORT_VARIABLES.get(name);
         Map<String, String> settings = new HashMap<>(environment);
@@ -59,7 +61,24 @@ public final class ServiceProcess implements AutoCloseable {
      * @param environment the service's settings, as environment variables (a management port is added if unset)
      */
     public static ServiceProcess of(String module, int port, Map<String, String> environment) {
-        return new ServiceProcess(module, findJar(module), port, environment);
+        return new ServiceProcess(module, List.of("-jar", findJar(module).toString()), port, environment);
+    }
+
+    /**
+     * The service run from the test JVM's classpath (its module's own test run), with its settings as environment
+     * variables; further settings as {@code -D} options through {@link #withJvmOptions}.
+     */
+    public static ServiceProcess fromTestClasspath(String module, String mainClass, int port,
+                                                   Map<String, String> environment) {
+        return new ServiceProcess(module, List.of("-cp", testClasspath(), mainClass), port, environment);
+    }
+
+    /** The test JVM's classpath: Surefire names it in a property when it runs from a manifest-only jar. */
+    private static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire
+                : System.getProperty("java.class.path").replace(File.pathSeparator + File.pathSeparator,
+                File.pathSeparator);
     }
 
     /** JVM options; the default favours a fast start (tests), a benchmark wants the full JIT. */
@@ -72,7 +91,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(launch);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -149,6 +168,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** What the process printed so far. */
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void waitFor() {

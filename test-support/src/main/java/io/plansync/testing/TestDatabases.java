@@ -5,6 +5,7 @@ import org.testcontainers.containers.PostgreSQLContainer;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -90,6 +91,31 @@ public final class TestDatabases {
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(url, user, password);
         }
+
+        /** Who this database's login is and who ran its migrations, as PostgreSQL and Flyway recorded it. */
+        public Ownership ownership() throws SQLException {
+            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+                boolean privileged;
+                try (ResultSet role = statement.executeQuery("select rolsuper or rolcreatedb or rolcreaterole "
+                        + "from pg_roles where rolname = current_user")) {
+                    privileged = !role.next() || role.getBoolean(1);
+                }
+                try (ResultSet history = statement.executeQuery("select count(*), count(*) filter (where not success), "
+                        + "coalesce(bool_and(installed_by = current_user), false) from flyway_schema_history "
+                        + "where version is not null")) {
+                    history.next();
+                    return new Ownership(privileged, history.getInt(1), history.getInt(2), history.getBoolean(3));
+                }
+            }
+        }
+    }
+
+    /**
+     * @param privileged      the login is a superuser or may create databases or roles
+     * @param migrations      versioned migrations recorded
+     * @param allRunByOwner   every one was installed by the login itself
+     */
+    public record Ownership(boolean privileged, int migrations, int failedMigrations, boolean allRunByOwner) {
     }
 
     private static void dropCreated() {

@@ -1,6 +1,7 @@
 package io.plansync.identity.plan;
 
 import io.micronaut.core.annotation.Nullable;
+import io.plansync.support.sql.SqlArrays;
 import io.micronaut.data.annotation.DateCreated;
 import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
@@ -40,8 +41,8 @@ public interface PlanChangeAudit extends GenericRepository<PlanChangeAudit.Entry
             for (int c = 0; c < columns.size(); c++) {
                 Function<Entry, Object> column = columns.get(c);
                 // Sent as text and cast in SQL: one encoding for every column type (Instant prints as ISO-8601).
-                insert.setArray(c + 1, connection.createArrayOf("text", entries.stream().map(column)
-                        .map(value -> value == null ? null : value.toString()).toArray()));
+                insert.setArray(c + 1, SqlArrays.texts(connection, entries,
+                        entry -> column.apply(entry) == null ? null : column.apply(entry).toString()));
             }
             insert.executeUpdate();
         }

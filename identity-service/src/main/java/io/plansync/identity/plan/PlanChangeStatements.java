@@ -1,6 +1,5 @@
 package io.plansync.identity.plan;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+
+import static io.plansync.support.sql.SqlArrays.texts;
 
 /**
  * The writes of plan changes, one statement each whatever the number of changes (arrays sent as text and cast in
@@ -39,8 +40,8 @@ final class PlanChangeStatements {
         try (PreparedStatement statement = connection.prepareStatement(
                 "insert into applied_plan_events (event_id, user_id) "
                         + "select * from unnest(?::text[], ?::uuid[]) on conflict do nothing returning event_id")) {
-            statement.setArray(1, texts(connection, events.stream().map(Remember::eventId).toList()));
-            statement.setArray(2, texts(connection, events.stream().map(e -> e.userId().toString()).toList()));
+            statement.setArray(1, texts(connection, events, Remember::eventId));
+            statement.setArray(2, texts(connection, events, e -> e.userId().toString()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     remembered.add(rows.getString(1));
@@ -59,15 +60,12 @@ final class PlanChangeStatements {
                 "update users u set plan = v.plan, status = v.status, plan_changed_at = v.at, updated_at = now() "
                         + "from unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) v(id, plan, status, at) "
                         + "where u.id = v.id")) {
-            statement.setArray(1, texts(connection, plans.stream().map(p -> p.userId().toString()).toList()));
-            statement.setArray(2, texts(connection, plans.stream().map(SetPlan::plan).toList()));
-            statement.setArray(3, texts(connection, plans.stream().map(SetPlan::status).toList()));
-            statement.setArray(4, texts(connection, plans.stream().map(p -> p.planChangedAt().toString()).toList()));
+            statement.setArray(1, texts(connection, plans, p -> p.userId().toString()));
+            statement.setArray(2, texts(connection, plans, SetPlan::plan));
+            statement.setArray(3, texts(connection, plans, SetPlan::status));
+            statement.setArray(4, texts(connection, plans, p -> p.planChangedAt().toString()));
             statement.executeUpdate();
         }
     }
 
-    private static Array texts(Connection connection, List<String> values) throws SQLException {
-        return connection.createArrayOf("text", values.toArray());
-    }
 }

@@ -14,6 +14,7 @@ import io.plansync.testing.fuzz.FuzzCases;
 import io.plansync.testing.fuzz.HttpProbe;
 import io.plansync.testing.fuzz.Json;
 import io.plansync.testing.fuzz.RawRequests;
+import io.plansync.testing.fuzz.Violations;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -112,13 +113,7 @@ class InputFuzzTest {
     @Example
     void every_case_of_the_table_gets_a_problem_or_a_documented_success() {
         List<FuzzCase> table = FuzzCases.table(endpoints(), userId.toString(), AUTHS);
-        List<String> violations = new ArrayList<>();
-        for (FuzzCase fuzzCase : table) {
-            String violation = violation(fuzzCase);
-            if (violation != null) {
-                violations.add(fuzzCase + " -> " + violation);
-            }
-        }
+        List<String> violations = Violations.of(table, InputFuzzTest::violation);
         assertThat(violations).as("%d of %d cases", violations.size(), table.size()).isEmpty();
     }
 
@@ -136,19 +131,8 @@ class InputFuzzTest {
     @Example
     void malformed_requests_on_the_wire_get_a_4xx_problem() {
         String token = token("admin");
-        List<String> violations = new ArrayList<>();
-        for (byte[] request : RawRequests.malformed("admin/users/{id}", "auth/login", token)) {
-            String shown = new String(request, 0, Math.min(80, request.length), StandardCharsets.ISO_8859_1);
-            try {
-                String violation = probe.sendRaw(request).violation(Set.of(200), List.of(token));
-                if (violation != null) {
-                    violations.add(shown + " -> " + violation);
-                }
-            } catch (IllegalStateException e) {
-                violations.add(shown + " -> " + e.getMessage());
-            }
-        }
-        assertThat(violations).isEmpty();
+        assertThat(Violations.ofRaw(probe, RawRequests.malformed("admin/users/{id}", "auth/login", token),
+                Set.of(200), List.of(token))).isEmpty();
     }
 
     /** The service is still healthy after every property and example: alive, and a normal request works. */

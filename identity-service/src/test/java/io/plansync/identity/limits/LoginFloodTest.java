@@ -1,7 +1,7 @@
 package io.plansync.identity.limits;
 
 import io.plansync.identity.Concurrently;
-import io.plansync.identity.IdentityProcess;
+import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +38,7 @@ class LoginFloodTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private IdentityProcess identity;
+    private ServiceProcess identity;
 
     @BeforeAll
     void start() {
@@ -47,7 +47,11 @@ class LoginFloodTest {
         properties.put("identity.rate-limits.trusted-proxies", "127.0.0.1");
         // Run as in production: no development environment, so the generated signing key is stored encrypted.
         properties.put("plansync.signing-keys.key-encryption-key", TestKeys.newKeyEncryptionKey());
-        identity = IdentityProcess.start("identity-flood", List.of(HEAP, "-XX:TieredStopAtLevel=1"), properties);
+        List<String> options = new ArrayList<>(List.of(HEAP, "-XX:TieredStopAtLevel=1"));
+        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        int port = ServiceProcess.freePort();
+        identity = ServiceProcess.fromTestClasspath("identity-service", "io.plansync.identity.IdentityApplication",
+                port, Map.of("IDENTITY_PORT", Integer.toString(port))).withJvmOptions(options).start();
     }
 
     @AfterAll
@@ -96,7 +100,7 @@ class LoginFloodTest {
             }
         });
         assertThat(identity.isAlive()).isTrue();
-        assertThat(identity.log()).doesNotContain("OutOfMemoryError");
+        assertThat(identity.output()).doesNotContain("OutOfMemoryError");
     }
 
     /** Runs the flood while another thread asks /health every 200 ms; every one of those must answer 200. */

@@ -4,7 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.plansync.identity.IdentitySigningKey;
 import io.plansync.identity.IdentityTestProperties;
-import io.plansync.identity.StartAttempt;
+import io.plansync.testing.StartAttempt;
 import io.plansync.support.keys.KeyEncryption;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.support.keys.PemKeys;

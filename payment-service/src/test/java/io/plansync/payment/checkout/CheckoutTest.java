@@ -16,6 +16,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.contracts.UserTokens;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
+import io.plansync.testing.SqlRows;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
@@ -60,6 +61,7 @@ class CheckoutTest implements TestPropertyProvider {
     private final TestUserTokens users = new TestUserTokens();
     private final TestDatabases.Database database = TestDatabases.fresh("payments");
     private Connection jdbc;
+    private SqlRows rows;
 
     @Inject
     @Client("/")
@@ -77,6 +79,7 @@ class CheckoutTest implements TestPropertyProvider {
     @BeforeAll
     void connect() throws SQLException {
         jdbc = database.connect();
+        rows = new SqlRows(jdbc);
     }
 
     @AfterAll
@@ -508,30 +511,10 @@ class CheckoutTest implements TestPropertyProvider {
     }
 
     private long count(String sql, Object... parameters) {
-        return (Long) query(sql, parameters).getFirst().values().iterator().next();
+        return rows.count(sql, parameters);
     }
 
     private List<Map<String, Object>> query(String sql, Object... parameters) {
-        try (PreparedStatement select = jdbc.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                select.setObject(i + 1, parameters[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet result = select.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= columns; c++) {
-                        Object value = result.getObject(c);
-                        row.put(result.getMetaData().getColumnLabel(c),
-                                value instanceof Timestamp t ? t.toInstant() : value);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return rows.query(sql, parameters);
     }
 }

@@ -3,7 +3,7 @@ package io.plansync.payment.keys;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.plansync.payment.PaymentTestProperties;
-import io.plansync.payment.StartAttempt;
+import io.plansync.testing.StartAttempt;
 import io.plansync.support.keys.KeyEncryption;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.testing.TestDatabases;

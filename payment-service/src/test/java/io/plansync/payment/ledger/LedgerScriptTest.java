@@ -17,10 +17,24 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The benchmark's database ceiling runs the ledger's own statements: the generated pgbench script runs against the
- * payments schema and leaves what the ledger leaves for an accepted payment (an event, a payment, a plan change).
+ * The benchmark's database ceiling runs the ledger's own statements: its pgbench script is the one generated from
+ * them, and it runs against the payments schema leaving what the ledger leaves for an accepted payment (an event,
+ * a payment, a plan change).
  */
 class LedgerScriptTest {
+    private static final Path BENCH_SCRIPT = Path.of("..", "bench", "sql", "webhook-transaction.sql");
+
+    @Test
+    void the_benchmarks_script_is_the_ledgers_own_statements() throws Exception {
+        String generated = LedgerStatements.pgbenchScript();
+        if (!Files.exists(BENCH_SCRIPT) || !Files.readString(BENCH_SCRIPT).equals(generated)) {
+            Path current = Path.of("target", "webhook-transaction.sql");
+            Files.createDirectories(current.getParent());
+            Files.writeString(current, generated);
+            throw new AssertionError(BENCH_SCRIPT + " differs from the ledger's statements: copy "
+                    + current.toAbsolutePath() + " over it");
+        }
+    }
 
     @Test
     void the_generated_pgbench_script_records_payments_as_the_ledger_does() throws Exception {

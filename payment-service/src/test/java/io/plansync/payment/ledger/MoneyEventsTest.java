@@ -9,6 +9,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
+import io.plansync.testing.SqlRows;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
@@ -19,11 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +40,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     private final TestUserTokens users = new TestUserTokens();
     private final TestDatabases.Database database = TestDatabases.fresh("payments");
     private Connection jdbc;
+    private SqlRows rows;
 
     @Inject
     @Client("/")
@@ -57,6 +56,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     @BeforeAll
     void connect() throws SQLException {
         jdbc = database.connect();
+        rows = new SqlRows(jdbc);
     }
 
     @AfterAll
@@ -67,7 +67,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_payment_this_service_created_grants_its_plan() throws SQLException {
+    void a_payment_this_service_created_grants_its_plan() {
         UUID user = UUID.randomUUID();
         String paymentIntent = checkout(user, "pro");
 
@@ -80,7 +80,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_payment_intent_created_elsewhere_is_rejected_with_the_reason_and_grants_nothing() throws SQLException {
+    void a_payment_intent_created_elsewhere_is_rejected_with_the_reason_and_grants_nothing() {
         UUID user = UUID.randomUUID();
         String event = deliver(StripeWebhooks.paymentIntentSucceeded(newEventId(), now(), "pi_link_" + user,
                 user.toString(), "pro", 2900, "usd"));
@@ -93,7 +93,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_payment_intent_created_for_another_user_grants_nothing_to_either() throws SQLException {
+    void a_payment_intent_created_for_another_user_grants_nothing_to_either() {
         UUID payer = UUID.randomUUID();
         UUID mallory = UUID.randomUUID();
         String paymentIntent = checkout(payer, "pro");
@@ -108,7 +108,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_live_mode_event_under_a_test_key_is_rejected_and_grants_nothing() throws SQLException {
+    void a_live_mode_event_under_a_test_key_is_rejected_and_grants_nothing() {
         UUID user = UUID.randomUUID();
         String paymentIntent = checkout(user, "pro");
 
@@ -121,7 +121,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_dispute_suspends_the_plan_and_a_won_dispute_restores_it() throws SQLException {
+    void a_dispute_suspends_the_plan_and_a_won_dispute_restores_it() {
         UUID user = UUID.randomUUID();
         String paymentIntent = paid(user, "pro", 2900, now() - 60);
 
@@ -139,7 +139,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_lost_dispute_keeps_the_plan_revoked_even_when_its_opening_arrives_last() throws SQLException {
+    void a_lost_dispute_keeps_the_plan_revoked_even_when_its_opening_arrives_last() {
         UUID user = UUID.randomUUID();
         String paymentIntent = paid(user, "enterprise", 9900, now() - 60);
 
@@ -151,7 +151,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_dispute_on_an_older_payment_leaves_a_plan_bought_later() throws SQLException {
+    void a_dispute_on_an_older_payment_leaves_a_plan_bought_later() {
         UUID user = UUID.randomUUID();
         String older = paid(user, "pro", 2900, now() - 120);
         paid(user, "enterprise", 9900, now() - 60);
@@ -164,7 +164,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_dispute_of_a_payment_this_service_does_not_know_is_rejected() throws SQLException {
+    void a_dispute_of_a_payment_this_service_does_not_know_is_rejected() {
         String event = deliver(StripeWebhooks.disputeCreated(newEventId(), now(), "pi_unknown_" + UUID.randomUUID(),
                 2900));
 
@@ -172,7 +172,7 @@ class MoneyEventsTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_dispute_delivered_twice_is_stored_and_applied_once() throws SQLException {
+    void a_dispute_delivered_twice_is_stored_and_applied_once() {
         UUID user = UUID.randomUUID();
         String paymentIntent = paid(user, "pro", 2900, now() - 60);
         String payload = StripeWebhooks.disputeCreated(newEventId(), now(), paymentIntent, 2900);
@@ -184,7 +184,7 @@ class MoneyEventsTest implements TestPropertyProvider {
         assertThat(plans(user)).containsExactly("pro", "free");
     }
 
-    private String paid(UUID user, String plan, long amount, long at) throws SQLException {
+    private String paid(UUID user, String plan, long amount, long at) {
         String paymentIntent = checkout(user, plan);
         String event = deliver(StripeWebhooks.paymentIntentSucceeded(newEventId(), at, paymentIntent,
                 user.toString(), plan, amount, "usd"));
@@ -209,43 +209,33 @@ class MoneyEventsTest implements TestPropertyProvider {
         return payload.replaceFirst("(?s)^\\s*\\{\"id\":\"([^\"]+)\".*", "$1");
     }
 
-    private String outcome(String eventId) throws SQLException {
+    private String outcome(String eventId) {
         return text("select outcome from stripe_events where event_id = ?", eventId);
     }
 
-    private String paymentStatus(String paymentIntent) throws SQLException {
+    private String paymentStatus(String paymentIntent) {
         return text("select status from payments where payment_intent_id = ?", paymentIntent);
     }
 
     /** The plans queued for identity-service for the user, oldest first. */
-    private List<String> plans(UUID user) throws SQLException {
+    private List<String> plans(UUID user) {
         return column("select plan from outbox where user_id = ? order by source_event_at", user);
     }
 
-    private List<String> outboxEvents(UUID user) throws SQLException {
+    private List<String> outboxEvents(UUID user) {
         return column("select event_id from outbox where user_id = ? order by source_event_at", user);
     }
 
-    private String text(String sql, Object parameter) throws SQLException {
-        List<String> values = column(sql, parameter);
-        return values.isEmpty() ? null : values.getFirst();
+    private String text(String sql, Object parameter) {
+        return rows.texts(sql, parameter).stream().findFirst().orElse(null);
     }
 
-    private long count(String sql, Object parameter) throws SQLException {
-        return Long.parseLong(text(sql, parameter));
+    private long count(String sql, Object parameter) {
+        return rows.count(sql, parameter);
     }
 
-    private List<String> column(String sql, Object parameter) throws SQLException {
-        try (PreparedStatement statement = jdbc.prepareStatement(sql)) {
-            statement.setObject(1, parameter);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<String> values = new ArrayList<>();
-                while (rows.next()) {
-                    values.add(rows.getString(1));
-                }
-                return values;
-            }
-        }
+    private List<String> column(String sql, Object parameter) {
+        return rows.texts(sql, parameter);
     }
 
     private static String newEventId() {

@@ -16,6 +16,7 @@ import io.plansync.payment.ledger.GroupCommitProperties;
 import io.plansync.payment.userplan.UserPlanLock;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;
+import io.plansync.testing.SqlRows;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
@@ -61,6 +62,7 @@ class WebhookTest implements TestPropertyProvider {
     private final TestUserTokens users = new TestUserTokens();
     private final TestDatabases.Database database = TestDatabases.fresh("payments");
     private Connection jdbc;
+    private SqlRows rows;
 
     @Inject
     @Client("/")
@@ -86,6 +88,7 @@ class WebhookTest implements TestPropertyProvider {
     @BeforeAll
     void connect() throws SQLException {
         jdbc = database.connect();
+        rows = new SqlRows(jdbc);
     }
 
     @AfterAll
@@ -988,37 +991,15 @@ class WebhookTest implements TestPropertyProvider {
         return query("select * from outbox where user_id = ? order by id", user);
     }
 
-    private void execute(String sql) throws SQLException {
-        try (Statement statement = jdbc.createStatement()) {
-            statement.execute(sql);
-        }
+    private void execute(String sql) {
+        rows.execute(sql);
     }
 
     private long count(String sql, Object... parameters) {
-        return (Long) query(sql, parameters).getFirst().values().iterator().next();
+        return rows.count(sql, parameters);
     }
 
     private List<Map<String, Object>> query(String sql, Object... parameters) {
-        try (PreparedStatement select = jdbc.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                select.setObject(i + 1, parameters[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet result = select.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= columns; c++) {
-                        Object value = result.getObject(c);
-                        row.put(result.getMetaData().getColumnLabel(c),
-                                value instanceof Timestamp t ? t.toInstant() : value);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return rows.query(sql, parameters);
     }
 }

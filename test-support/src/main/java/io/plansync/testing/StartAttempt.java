@@ -1,11 +1,11 @@
-package io.plansync.payment;
+package io.plansync.testing;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.jdbc.DataSourceResolver;
-import io.plansync.support.tokens.RemoteJwks;
 
 import javax.sql.DataSource;
+import java.io.Closeable;
 
 /** Starts an application context in-process; one whose start is refused does not keep its connections open. */
 public final class StartAttempt {
@@ -18,13 +18,14 @@ public final class StartAttempt {
             return context.start();
         } catch (RuntimeException refused) {
             // A refused start never runs the context, so closing it destroys nothing: close the pool it opened, or
-            // its connections stay held until the JVM exits (the server is shared), and any JWKS refresher.
+            // its connections stay held until the JVM exits (the server is shared), and any other closeable bean
+            // it made (a JWKS refresher, say).
             DataSourceResolver resolver = context.findBean(DataSourceResolver.class).orElse(DataSourceResolver.DEFAULT);
             for (var dataSource : context.getActiveBeanRegistrations(DataSource.class)) {
                 close(resolver.resolve(dataSource.bean()));
             }
-            for (var jwks : context.getActiveBeanRegistrations(RemoteJwks.class)) {
-                close(jwks.bean());
+            for (var closeable : context.getActiveBeanRegistrations(Closeable.class)) {
+                close(closeable.bean());
             }
             throw refused;
         }
