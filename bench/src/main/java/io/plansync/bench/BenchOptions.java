@@ -1,0 +1,59 @@
+package io.plansync.bench;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's options, as {@code --name value} pairs; unknown names are ignored.
+ *
+ * @param seconds          --seconds: each pgbench and each measured ingest phase
+ * @param clientCounts     --clients 8,32,64
+ * @param rounds           --rounds: pgbench-then-ingest rounds per client count (the median round is reported)
+ * @param rate             --rate: events per second in the sync latency phase
+ * @param latencySeconds   --latency-seconds
+ * @param backlog          --backlog: plans queued while identity-service is down
+ * @param users            --users: events go to them in turn
+ * @param warmupSeconds    --warmup: seconds at 32 clients, not measured, before the JIT is checked
+ * @param warmupMaxSeconds --warmup-max: the most the warm-up takes, settled or not
+ * @param relay            --relay off: the webhook path alone (no latency or backlog phase)
+ * @param aot              --aot off: no start-up with a JDK AOT cache
+ * @param maxBackoff       --max-backoff: the outbox relay's longest retry delay
+ * @param identityJvm      --identity-jvm: extra JVM options for identity-service, e.g. a profiler
+ * @param paymentJvm       --payment-jvm: extra JVM options for payment-service
+ */
+record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rate, int latencySeconds, int backlog,
+                    int users, int warmupSeconds, int warmupMaxSeconds, boolean relay, boolean aot, String maxBackoff,
+                    List<String> identityJvm, List<String> paymentJvm) {
+
+    static BenchOptions parse(String[] args) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            given.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return new BenchOptions(
+                number(given, "seconds", 10),
+                Arrays.stream(given.getOrDefault("clients", "8,32,64").split(",")).map(Integer::parseInt).toList(),
+                Math.max(1, number(given, "rounds", 3)),
+                number(given, "rate", 500),
+                number(given, "latency-seconds", 20),
+                number(given, "backlog", 50_000),
+                number(given, "users", 120_000),
+                number(given, "warmup", 60),
+                number(given, "warmup-max", 300),
+                !"off".equals(given.get("relay")),
+                !"off".equals(given.get("aot")),
+                given.getOrDefault("max-backoff", "2s"),
+                words(given.get("identity-jvm")),
+                words(given.get("payment-jvm")));
+    }
+
+    private static int number(Map<String, String> given, String name, int fallback) {
+        return Integer.parseInt(given.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private static List<String> words(String value) {
+        return value == null ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+}

@@ -1,0 +1,262 @@
+package io.plansync.bench;
+
+import io.plansync.support.keys.PemKeys;
+import io.plansync.testing.ServiceProcess;
+import io.plansync.testing.TestDatabases;
+import io.plansync.testing.TestKeys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The system under test: identity-service and payment-service started from their jars as separate processes, each
+ * on a fresh database of the shared PostgreSQL, and what the phases ask of it between loads (users, the outbox,
+ * vacuum, counts). Closing it stops both services gracefully, so that a profiler attached with --payment-jvm writes
+ * its output.
+ */
+final class BenchSystem implements AutoCloseable {
+    /**
+     * As the Dockerfiles and plansync-local run them: full JIT, serial GC, a heap that starts small and grows only as
+     * needed (with -Xms defaulting to the cap, all 192 MB were committed and resident from the start).
+     */
+    private static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx192m");
+
+    private final BenchOptions options;
+    private final String webhookSecret = "whsec_bench_" + UUID.randomUUID().toString().replace("-", "");
+    private final TestDatabases.Database identityDb = TestDatabases.fresh("bench_identity");
+    private final TestDatabases.Database paymentDb = TestDatabases.fresh("bench_payments");
+    private final ServiceProcess identity;
+    private final ServiceProcess payment;
+
+    /** Creates both databases; {@link #start} starts the services. */
+    BenchSystem(BenchOptions options) {
+        this.options = options;
+        int identityPort = ServiceProcess.freePort();
+        int paymentPort = ServiceProcess.freePort();
+        identity = ServiceProcess.of("identity-service", identityPort, Map.of(
+                "IDENTITY_PORT", Integer.toString(identityPort),
+                "DATASOURCES_DEFAULT_URL", identityDb.url(),
+                "DATASOURCES_DEFAULT_USERNAME", identityDb.user(),
+                "DATASOURCES_DEFAULT_PASSWORD", identityDb.password(),
+                "IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
+                "http://127.0.0.1:" + paymentPort + "/.well-known/jwks.json",
+                "IDENTITY_ARGON2_MEMORY_KIB", "1024", "IDENTITY_ARGON2_ITERATIONS", "1",
+                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey(),
+                "LOG_LEVEL", "WARN"));
+        Map<String, String> env = new HashMap<>();
+        env.put("PAYMENT_PORT", Integer.toString(paymentPort));
+        env.put("DATASOURCES_DEFAULT_URL", paymentDb.url());
+        env.put("DATASOURCES_DEFAULT_USERNAME", paymentDb.user());
+        env.put("DATASOURCES_DEFAULT_PASSWORD", paymentDb.password());
+        env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", PemKeys.toPem(PemKeys.generate()));
+        env.put("STRIPE_SECRET_KEY", "sk_test_bench");
+        env.put("STRIPE_WEBHOOK_SECRET", webhookSecret);
+        env.put("STRIPE_API_BASE", "http://127.0.0.1:9");
+        env.put("IDENTITY_URL", identity.url());
+        env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", options.maxBackoff());
+        env.put("PLANSYNC_RECONCILE_ENABLED", "false");
+        // The load's events stand for PaymentIntents created elsewhere (Stripe is not called to create them).
+        env.put("PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true");
+        // --relay off: the webhook path alone, to tell its cost from the relay's and identity-service's.
+        env.put("PLANSYNC_OUTBOX_RELAY_ENABLED", Boolean.toString(options.relay()));
+        env.put("LOG_LEVEL", "WARN");
+        payment = ServiceProcess.of("payment-service", paymentPort, env);
+    }
+
+    /** How long one service took to start: without an AOT cache, and with it (null under --aot off). */
+    record StartUp(String service, long plainNanos, Long withCacheNanos) {
+        void addTo(Table table) {
+            table.add(service + " start-up, no AOT cache (process start to healthy)", ms(plainNanos));
+            if (withCacheNanos != null) {
+                table.add(service + " start-up with its AOT cache", ms(withCacheNanos));
+            }
+        }
+
+        private static String ms(long nanos) {
+            return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
+        }
+    }
+
+    /** Starts identity-service, then payment-service (it relays to identity). @return their start-up times */
+    List<StartUp> start() throws IOException {
+        return List.of(startMeasured(identity, "identity-service", options.identityJvm()),
+                startMeasured(payment, "payment-service", options.paymentJvm()));
+    }
+
+    /**
+     * Starts a service twice: once plain, recording a JDK AOT cache (JEP 483/514: classes loaded and linked, method
+     * profiles) when it stops, then with that cache, as a deployment that builds the cache in its pipeline would.
+     * Both times are process start to healthy; --aot off measures the plain start only.
+     */
+    private StartUp startMeasured(ServiceProcess service, String name, List<String> extraJvm) throws IOException {
+        Path cache = Path.of("bench/target/aot", name + ".aot").toAbsolutePath();
+        List<String> jvm = new ArrayList<>(SERVICE_JVM);
+        jvm.addAll(extraJvm);
+        if (options.aot()) {
+            Files.createDirectories(cache.getParent());
+            Files.deleteIfExists(cache);
+            jvm.add("-XX:AOTCacheOutput=" + cache);
+        }
+        long started = System.nanoTime();
+        service.withJvmOptions(jvm).start();
+        long plain = System.nanoTime() - started;
+        if (!options.aot()) {
+            return new StartUp(name, plain, null);
+        }
+        service.stop(); // the JVM writes the cache as it exits
+        jvm.set(jvm.size() - 1, "-XX:AOTCache=" + cache);
+        started = System.nanoTime();
+        service.withJvmOptions(jvm).start();
+        return new StartUp(name, plain, System.nanoTime() - started);
+    }
+
+    String webhookUrl() {
+        return payment.url() + "/webhook";
+    }
+
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    long paymentPid() {
+        return payment.pid();
+    }
+
+    long identityPid() {
+        return identity.pid();
+    }
+
+    /** An outage: kill -9, no graceful shutdown. */
+    void killIdentity() {
+        identity.kill();
+    }
+
+    /** Starts identity-service again, with the JVM options it last ran with. */
+    void restartIdentity() {
+        identity.start();
+    }
+
+    TestDatabases.Database identityDb() {
+        return identityDb;
+    }
+
+    /**
+     * Creates users straight in identity-service's database (fast set-up; registration is not what is measured).
+     * @return their ids
+     */
+    List<String> createUsers(int count) throws SQLException {
+        List<String> users = new ArrayList<>();
+        try (Connection connection = identityDb.connect();
+             PreparedStatement insert = connection.prepareStatement(
+                     "insert into users (id, email, password_hash) select gen_random_uuid(), "
+                             + "'bench-' || g || '@bench.test', 'not-a-login' from generate_series(1, ?) g "
+                             + "returning id")) {
+            insert.setInt(1, count);
+            try (ResultSet ids = insert.executeQuery()) {
+                while (ids.next()) {
+                    users.add(ids.getString(1));
+                }
+            }
+        }
+        return users;
+    }
+
+    /** Waits until no outbox row is pending or retrying. @return how many still are at the deadline */
+    long awaitDrained(Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        long waiting;
+        do {
+            try (Connection connection = paymentDb.connect();
+                 ResultSet count = connection.createStatement().executeQuery(
+                         "select count(*) from outbox where state in ('pending', 'retrying')")) {
+                count.next();
+                waiting = count.getLong(1);
+            }
+            if (waiting > 0) {
+                Thread.sleep(50);
+            }
+        } while (waiting > 0 && Instant.now().isBefore(deadline));
+        return waiting;
+    }
+
+    /**
+     * Some servers run with autovacuum off (this project's CI machines do, in conf.d/90-ci.conf). Then the outbox's
+     * delivered rows stay in its due index as dead entries that every claim walks past (4.6 ms per claim after 550,000
+     * deliveries, 0.12 ms after a VACUUM), and no table is ever analyzed. Between phases, while the system is idle,
+     * this does what autovacuum would have done by then, so the phases measure the services rather than a server
+     * that never cleans up.
+     *
+     * @return whether the server has autovacuum on (then this did nothing)
+     */
+    boolean vacuumIfAutovacuumIsOff() throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             ResultSet setting = connection.createStatement().executeQuery("show autovacuum")) {
+            setting.next();
+            if (setting.getBoolean(1)) {
+                return true;
+            }
+        }
+        for (TestDatabases.Database db : List.of(paymentDb, identityDb)) {
+            try (Connection connection = db.connect(); Statement vacuum = connection.createStatement()) {
+                vacuum.execute("vacuum (analyze)");
+            }
+        }
+        return false;
+    }
+
+    /** Events stored since, per transaction: received_at is the transaction's start time, one per transaction. */
+    String eventsPerTransactionSince(Instant since) throws SQLException {
+        return average("select count(*), count(distinct received_at) from stripe_events where received_at >= ?",
+                since, "transactions");
+    }
+
+    /** Plans delivered since, per relay request: one request's rows share their attempted_at. */
+    String plansPerRelayRequestSince(Instant since) throws SQLException {
+        return average("select count(*), count(distinct attempted_at) from outbox_attempts "
+                + "where outcome = 'delivered' and attempted_at >= ?", since, "rounds");
+    }
+
+    /** The first count over the second, from a query on payment-service's database of items since a time. */
+    private String average(String sql, Instant since, String unit) throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet counts = select.executeQuery()) {
+                counts.next();
+                long groups = counts.getLong(2);
+                return groups == 0 ? "none" : String.format(Locale.ROOT, "%.1f (%d %s)",
+                        counts.getLong(1) / (double) groups, groups, unit);
+            }
+        }
+    }
+
+    /** The row of peak resident memory (VmHWM) of both services. */
+    void addPeakMemoryTo(Table table) throws IOException {
+        table.add("peak resident memory: identity-service / payment-service",
+                ProcessSampling.peakResidentMemory(identity.pid()) + " / "
+                        + ProcessSampling.peakResidentMemory(payment.pid()));
+    }
+
+    /** Graceful stops (SIGTERM), payment-service first. */
+    @Override
+    public void close() {
+        payment.stop();
+        identity.stop();
+    }
+}

@@ -1,0 +1,87 @@
+package io.plansync.bench;
+
+import io.plansync.testing.StripeWebhooks;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The load generator's one request: a signed {@code payment_intent.succeeded} webhook for the next purchase, sent to
+ * payment-service as Stripe would send it. Shared by the phases' threads.
+ */
+final class WebhookSender implements AutoCloseable {
+    // HTTP/1.1 with keep-alive, as Stripe sends webhooks; no automatic retries, so every failure counts as an error.
+    private final CloseableHttpClient http = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(512).setMaxConnPerRoute(512)
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(5)).setSocketTimeout(Timeout.ofSeconds(30)).build())
+                    .build())
+            .disableAutomaticRetries().build();
+    private final String webhookUrl;
+    private final String secret;
+    private final List<String> users;
+    private final AtomicLong nextUser = new AtomicLong();
+
+    /** @param users the ids of the users the events go to, in turn */
+    WebhookSender(String webhookUrl, String secret, List<String> users) {
+        this.webhookUrl = webhookUrl;
+        this.secret = secret;
+        this.users = List.copyOf(users);
+    }
+
+    /** A new event for the next purchase. @return the HTTP status, or -1 when the request failed */
+    int sendNext() {
+        return sendNext("evt_bench_" + UUID.randomUUID());
+    }
+
+    /** As {@link #sendNext()}, under the given event id. */
+    int sendNext(String eventId) {
+        Purchase purchase = nextPurchase();
+        long created = Instant.now().getEpochSecond();
+        String payload = StripeWebhooks.paymentIntentSucceeded(eventId, created, "pi_" + UUID.randomUUID(),
+                purchase.user(), purchase.plan(), purchase.amount(), "usd");
+        HttpPost post = new HttpPost(webhookUrl);
+        post.setHeader("Stripe-Signature", StripeWebhooks.sign(payload, secret));
+        post.setEntity(new StringEntity(payload, ContentType.APPLICATION_JSON));
+        try {
+            return http.execute(post, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private record Purchase(String user, String plan, long amount) {
+    }
+
+    /**
+     * The next purchase: users in turn, each buying pro on even passes over the pool and enterprise on odd ones, so
+     * that every event changes a plan (and is synced) however long the run. Passes are minutes apart, so a user's
+     * newer purchase always has a later event time.
+     */
+    private Purchase nextPurchase() {
+        long n = nextUser.getAndIncrement();
+        boolean even = (n / users.size()) % 2 == 0;
+        return new Purchase(users.get((int) (n % users.size())), even ? "pro" : "enterprise", even ? 2900 : 9900);
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+    }
+}
