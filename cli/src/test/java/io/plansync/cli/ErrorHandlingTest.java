@@ -2,14 +2,11 @@ package io.plansync.cli;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -18,7 +15,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.ok;
 import static io.plansync.cli.FakePaymentService.problem;
@@ -27,17 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How failures look to an operator and to scripts: one line on stderr and the exit code, never a stack trace. */
 class ErrorHandlingTest {
     @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension server = FakePaymentService.onFreePort();
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_TOKEN", TOKEN).env("PLANSYNC_PAYMENT_URL", server.baseUrl());
-    }
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedIn(server::baseUrl);
 
     @Test
     void unauthorized_is_exit_2_with_the_problem_detail_and_a_hint_to_log_in() {

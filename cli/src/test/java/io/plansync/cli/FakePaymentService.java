@@ -1,6 +1,7 @@
 package io.plansync.cli;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /** Answers as payment-service's and identity-service's contracts say, served by WireMock. */
 public final class FakePaymentService {
@@ -17,6 +19,11 @@ public final class FakePaymentService {
     private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
     private FakePaymentService() {
+    }
+
+    /** A WireMock server on a free port, to hold in a static {@code @RegisterExtension} field. */
+    public static WireMockExtension onFreePort() {
+        return WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
     }
 
     public static Map<String, Object> item(long id, String state, int attempts, String lastError) {

@@ -63,6 +63,11 @@ public final class Api {
         return accessToken(user.email(), PASSWORD);
     }
 
+    /** Logs in as the {@link TestAdmin} and returns its access token. */
+    public String adminToken() {
+        return accessToken(TestAdmin.EMAIL, TestAdmin.PASSWORD);
+    }
+
     public Reply refresh(String refreshToken) {
         return send(HttpRequest.POST("/auth/refresh", Map.of("refresh_token", refreshToken)));
     }

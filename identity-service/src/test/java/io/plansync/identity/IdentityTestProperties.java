@@ -11,12 +11,15 @@ public final class IdentityTestProperties {
     private IdentityTestProperties() {
     }
 
-    public static Map<String, String> freshDatabase(Map<String, String> extra) {
+    /** On a database of its own; the extra settings (a fixture's, the test's) are applied in order. */
+    @SafeVarargs
+    public static Map<String, String> freshDatabase(Map<String, String>... extra) {
         return of(TestDatabases.fresh("identity"), extra);
     }
 
     /** For tests that also read the database themselves (audit trail, lock-outs) or start a second instance on it. */
-    public static Map<String, String> of(TestDatabases.Database database, Map<String, String> extra) {
+    @SafeVarargs
+    public static Map<String, String> of(TestDatabases.Database database, Map<String, String>... extra) {
         Map<String, String> properties = new HashMap<>(database.datasourceProperties());
         // Argon2id at its cheapest keeps the suite fast; production cost is configured in application.yml.
         properties.put("identity.passwords.memory-kib", "1024");
@@ -30,7 +33,9 @@ public final class IdentityTestProperties {
         properties.put("micronaut.server.port", "-1");
         // The management port is a real number: Micronaut routes its endpoints by the port a request arrived on.
         properties.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));
-        properties.putAll(extra);
+        for (Map<String, String> settings : extra) {
+            properties.putAll(settings);
+        }
         return properties;
     }
 }

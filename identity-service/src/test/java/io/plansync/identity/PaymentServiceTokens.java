@@ -6,6 +6,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.plansync.contracts.ServiceTokens;
 import io.plansync.testing.JwksServer;
 import io.plansync.testing.TestKeys;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Instant;
 import java.util.Date;
@@ -15,9 +17,11 @@ import java.util.UUID;
 
 /**
  * Stands in for payment-service: a signing key the test generates, published on a real JWKS endpoint that
- * identity-service is configured to trust, and service tokens shaped exactly like payment-service's.
+ * identity-service is configured to trust, and service tokens shaped exactly like payment-service's. A test class
+ * holds one in a {@code @RegisterExtension} field (with {@code @TestInstance(PER_CLASS)}): the JWKS endpoint closes
+ * after the class's tests.
  */
-public final class PaymentServiceTokens implements AutoCloseable {
+public final class PaymentServiceTokens implements AutoCloseable, AfterAllCallback {
     private final ECKey key = TestKeys.newKey();
     private final JwksServer jwks = new JwksServer(TestKeys.publicJwks(key));
 
@@ -60,8 +64,18 @@ public final class PaymentServiceTokens implements AutoCloseable {
         return sign(claims(scope).build());
     }
 
+    /** A token that is good but for its key: a new one, whose kid the JWKS does not publish. */
+    public String tokenWithUnknownKid(String scope) {
+        return sign(TestKeys.newKey(), claims(scope).build());
+    }
+
     @Override
     public void close() {
         jwks.close();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

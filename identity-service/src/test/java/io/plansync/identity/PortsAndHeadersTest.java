@@ -3,7 +3,6 @@ package io.plansync.identity;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
@@ -25,8 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PortsAndHeadersTest implements TestPropertyProvider {
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     ApplicationContext context;
@@ -35,7 +33,7 @@ class PortsAndHeadersTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return IdentityTestProperties.freshDatabase(Map.of());
+        return IdentityTestProperties.freshDatabase();
     }
 
     @AfterAll
@@ -48,7 +46,7 @@ class PortsAndHeadersTest implements TestPropertyProvider {
     @Test
     void the_public_port_reports_health_status_without_details() {
         for (String path : new String[] {"/health", "/health/liveness", "/health/readiness"}) {
-            Reply reply = api().send(HttpRequest.GET(path));
+            Reply reply = api.send(HttpRequest.GET(path));
 
             assertThat(reply.status()).as(path).isEqualTo(200);
             assertThat(reply.json()).as(path).isEqualTo(Map.of("status", "UP"));
@@ -57,7 +55,7 @@ class PortsAndHeadersTest implements TestPropertyProvider {
 
     @Test
     void metrics_are_not_served_on_the_public_port() {
-        assertThat(api().send(HttpRequest.GET("/prometheus")).status()).isEqualTo(404);
+        assertThat(api.send(HttpRequest.GET("/prometheus")).status()).isEqualTo(404);
     }
 
     @Test
@@ -82,14 +80,14 @@ class PortsAndHeadersTest implements TestPropertyProvider {
 
     @Test
     void every_response_tells_browsers_not_to_sniff_its_type() {
-        Api.TestUser user = api().newUser("nosniff");
+        Api.TestUser user = api.newUser("nosniff");
         Reply[] replies = {
-                api().send(HttpRequest.GET("/.well-known/jwks.json")),
-                api().login(user.email(), Api.PASSWORD),
-                api().get("/users/me", null),
-                api().get("/no/such/path", null),
-                api().send(HttpRequest.POST("/auth/login", "{not json").contentType("application/json")),
-                api().send(HttpRequest.GET("/health")),
+                api.send(HttpRequest.GET("/.well-known/jwks.json")),
+                api.login(user.email(), Api.PASSWORD),
+                api.get("/users/me", null),
+                api.get("/no/such/path", null),
+                api.send(HttpRequest.POST("/auth/login", "{not json").contentType("application/json")),
+                api.send(HttpRequest.GET("/health")),
                 management().send(HttpRequest.GET("/health")),
                 management().send(HttpRequest.GET("/prometheus")),
         };
@@ -102,10 +100,10 @@ class PortsAndHeadersTest implements TestPropertyProvider {
 
     @Test
     void token_responses_are_never_cached() {
-        Api.TestUser user = api().newUser("no-store");
+        Api.TestUser user = api.newUser("no-store");
 
-        Reply login = api().login(user.email(), Api.PASSWORD);
-        Reply refreshed = api().refresh((String) login.json().get("refresh_token"));
+        Reply login = api.login(user.email(), Api.PASSWORD);
+        Reply refreshed = api.refresh((String) login.json().get("refresh_token"));
 
         assertThat(login.status()).isEqualTo(200);
         assertThat(login.header("Cache-Control")).contains("no-store");
@@ -113,9 +111,6 @@ class PortsAndHeadersTest implements TestPropertyProvider {
         assertThat(refreshed.header("Cache-Control")).contains("no-store");
     }
 
-    private Api api() {
-        return new Api(http);
-    }
 
     private Api management() {
         if (managementClient == null) {

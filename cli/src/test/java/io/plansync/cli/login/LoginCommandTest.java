@@ -1,11 +1,11 @@
 package io.plansync.cli.login;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.plansync.cli.CliRunner;
+import io.plansync.cli.CliRun;
+import io.plansync.cli.FakePaymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.ok;
 import static io.plansync.cli.FakePaymentService.page;
@@ -27,16 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LoginCommandTest {
     @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension server = FakePaymentService.onFreePort();
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedOut(server::baseUrl);
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_PAYMENT_URL", server.baseUrl());
         server.stubFor(post("/auth/login")
                 .withRequestBody(equalToJson("{\"email\":\"ops@example.com\",\"password\":\"correct horse battery\"}"))
                 .willReturn(ok("{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":900,"
@@ -49,7 +45,7 @@ class LoginCommandTest {
                 .run("login", "--identity", server.baseUrl(), "--email", "ops@example.com");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        Path tokenFile = home.resolve(".config/plansync/token");
+        Path tokenFile = cli.home().resolve(".config/plansync/token");
         assertThat(Files.readString(tokenFile).strip()).isEqualTo(TOKEN);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent())))
@@ -77,7 +73,7 @@ class LoginCommandTest {
 
     @Test
     void the_token_file_can_be_chosen_and_a_new_login_replaces_the_old_token_keeping_600() throws Exception {
-        Path tokenFile = home.resolve("elsewhere/deeper/token");
+        Path tokenFile = cli.home().resolve("elsewhere/deeper/token");
         cli.env("PLANSYNC_TOKEN_FILE", tokenFile.toString());
         Files.createDirectories(tokenFile.getParent());
         Files.writeString(tokenFile, "old-token\n");
@@ -89,7 +85,7 @@ class LoginCommandTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(Files.readString(tokenFile).strip()).isEqualTo(TOKEN);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
-        assertThat(Files.exists(home.resolve(".config"))).isFalse();
+        assertThat(Files.exists(cli.home().resolve(".config"))).isFalse();
     }
 
     @Test
@@ -113,7 +109,7 @@ class LoginCommandTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("error: Email or password is wrong. (AUTH_INVALID)\n");
         assertThat(result.out()).isEmpty();
-        assertThat(Files.exists(home.resolve(".config/plansync/token"))).isFalse();
+        assertThat(Files.exists(cli.home().resolve(".config/plansync/token"))).isFalse();
     }
 
     @Test

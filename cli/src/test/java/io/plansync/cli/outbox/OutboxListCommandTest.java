@@ -1,13 +1,12 @@
 package io.plansync.cli.outbox;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.plansync.cli.CliRun;
+import io.plansync.cli.FakePaymentService;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
-import io.plansync.cli.CliRunner;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.USER;
 import static io.plansync.cli.FakePaymentService.item;
@@ -30,20 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OutboxListCommandTest {
     @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension server = FakePaymentService.onFreePort();
 
     private static final String LONG_ERROR = "identity-service answered 404 USER_NOT_FOUND: there is no user "
             + USER + " at identity-service, so this plan change cannot be applied";
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_TOKEN", TOKEN).env("PLANSYNC_PAYMENT_URL", server.baseUrl());
-    }
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedIn(server::baseUrl);
 
     @Test
     void lists_dead_rows_by_default_as_an_aligned_table() {
@@ -161,7 +152,7 @@ class OutboxListCommandTest {
 
     @Test
     void the_environment_token_wins_over_the_stored_one() throws Exception {
-        Path tokenFile = home.resolve(".config/plansync/token");
+        Path tokenFile = cli.home().resolve(".config/plansync/token");
         Files.createDirectories(tokenFile.getParent());
         Files.writeString(tokenFile, "stored-token\n");
         server.stubFor(get(urlPathEqualTo("/admin/outbox")).willReturn(ok(page(List.of(), null))));

@@ -1,13 +1,12 @@
 package io.plansync.cli.outbox;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.plansync.cli.CliRunner;
+import io.plansync.cli.CliRun;
+import io.plansync.cli.FakePaymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.USER;
 import static io.plansync.cli.FakePaymentService.item;
@@ -34,16 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OutboxReplayCommandTest {
     @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension server = FakePaymentService.onFreePort();
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedIn(server::baseUrl);
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_TOKEN", TOKEN).env("PLANSYNC_PAYMENT_URL", server.baseUrl());
         server.stubFor(post(urlEqualTo("/admin/outbox/42/replay"))
                 .willReturn(ok("{\"id\":42,\"state\":\"pending\"}")));
         server.stubFor(post(urlEqualTo("/admin/outbox/42/replay?force=true"))

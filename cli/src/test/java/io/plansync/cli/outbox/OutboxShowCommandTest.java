@@ -1,14 +1,13 @@
 package io.plansync.cli.outbox;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.plansync.cli.CliRun;
+import io.plansync.cli.FakePaymentService;
 import com.google.gson.JsonParser;
-import io.plansync.cli.CliRunner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.USER;
 import static io.plansync.cli.FakePaymentService.item;
@@ -29,16 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OutboxShowCommandTest {
     @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension server = FakePaymentService.onFreePort();
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedIn(server::baseUrl);
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_TOKEN", TOKEN).env("PLANSYNC_PAYMENT_URL", server.baseUrl());
         Map<String, Object> detail = new LinkedHashMap<>(item(42, "dead", 3, "HTTP 404 USER_NOT_FOUND"));
         detail.put("correlationId", "corr-1234");
         List<Map<String, Object>> history = new ArrayList<>();

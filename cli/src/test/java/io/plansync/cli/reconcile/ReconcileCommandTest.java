@@ -1,20 +1,17 @@
 package io.plansync.cli.reconcile;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.plansync.cli.CliRun;
+import io.plansync.cli.FakePaymentService;
 import com.google.gson.JsonParser;
-import io.plansync.cli.CliRunner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.ok;
 import static io.plansync.cli.FakePaymentService.problem;
@@ -22,16 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReconcileCommandTest {
     @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension server = FakePaymentService.onFreePort();
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedIn(server::baseUrl);
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_TOKEN", TOKEN).env("PLANSYNC_PAYMENT_URL", server.baseUrl());
         server.stubFor(post(urlPathEqualTo("/admin/reconcile")).withQueryParam("dryRun", equalTo("false"))
                 .willReturn(ok("{\"dryRun\":false,\"checked\":120,\"drifted\":3,\"enqueued\":3,\"failed\":1,"
                         + "\"stripeEventsChecked\":45,\"stripeEventsRecovered\":2}")));

@@ -1,15 +1,14 @@
 package io.plansync.cli.users;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.plansync.cli.CliRunner;
+import io.plansync.cli.CliRun;
+import io.plansync.cli.FakePaymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -17,7 +16,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.plansync.cli.FakePaymentService.TOKEN;
 import static io.plansync.cli.FakePaymentService.USER;
 import static io.plansync.cli.FakePaymentService.ok;
@@ -27,18 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code plansync users unlock ID}: calls identity-service (not payment-service) with the operator's token. */
 class UsersUnlockCommandTest {
     @RegisterExtension
-    static WireMockExtension identity = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension identity = FakePaymentService.onFreePort();
 
     private static final String UNLOCK = "/admin/users/" + USER + "/unlock";
 
-    @TempDir
-    Path home;
-
-    private CliRunner cli;
+    @RegisterExtension
+    final CliRun cli = CliRun.loggedIn(() -> "http://127.0.0.1:9");
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(home).env("PLANSYNC_TOKEN", TOKEN).env("PLANSYNC_PAYMENT_URL", "http://127.0.0.1:9");
         identity.stubFor(post(urlPathEqualTo(UNLOCK))
                 .willReturn(ok("{\"userId\":\"" + USER + "\",\"failuresForgotten\":5}")));
     }

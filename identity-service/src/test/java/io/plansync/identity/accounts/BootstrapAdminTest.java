@@ -1,8 +1,6 @@
 package io.plansync.identity.accounts;
 
 import com.nimbusds.jwt.SignedJWT;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -36,8 +34,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
     private Map<String, String> properties;
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
@@ -50,7 +47,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
 
     @Test
     void the_bootstrap_admin_logs_in_with_the_admin_role() throws Exception {
-        String token = api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+        String token = api.accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
 
         assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringListClaim("roles")).contains("admin");
         assertThat(rowsFor(ADMIN_EMAIL)).containsExactly("user admin");
@@ -58,7 +55,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
 
     @Test
     void starting_again_on_the_same_database_changes_nothing() throws Exception {
-        String idBefore = SignedJWT.parse(api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD)).getJWTClaimsSet().getSubject();
+        String idBefore = SignedJWT.parse(api.accessToken(ADMIN_EMAIL, ADMIN_PASSWORD)).getJWTClaimsSet().getSubject();
 
         try (SecondInstance restarted = new SecondInstance(properties)) {
             String token = restarted.api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -72,7 +69,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
 
     @Test
     void an_account_someone_else_registered_is_never_promoted_and_the_start_is_refused() throws Exception {
-        Api.TestUser user = api().newUser("squatter");
+        Api.TestUser user = api.newUser("squatter");
         Map<String, String> promote = new HashMap<>(properties);
         promote.put("identity.bootstrap-admin.email", user.email());
         promote.put("identity.bootstrap-admin.password", Api.PASSWORD);
@@ -81,7 +78,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
         assertThatThrownBy(() -> new SecondInstance(promote).close())
                 .hasStackTraceContaining("exists without the admin role");
 
-        assertThat(SignedJWT.parse(api().accessToken(user)).getJWTClaimsSet().getStringListClaim("roles"))
+        assertThat(SignedJWT.parse(api.accessToken(user)).getJWTClaimsSet().getStringListClaim("roles"))
                 .containsExactly("user");
         assertThat(rowsFor(user.email())).containsExactly("user");
     }
@@ -95,7 +92,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
                 .hasStackTraceContaining("is not the password of the existing admin")
                 .hasStackTraceContaining("IDENTITY_BOOTSTRAP_ADMIN_RESET_PASSWORD");
 
-        assertThat(api().login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
@@ -112,7 +109,7 @@ class BootstrapAdminTest implements TestPropertyProvider {
         Map<String, String> back = new HashMap<>(properties);
         back.put("identity.bootstrap-admin.reset-password", "true");
         new SecondInstance(back).close();
-        assertThat(api().login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(ADMIN_EMAIL, ADMIN_PASSWORD).status()).isEqualTo(200);
     }
 
     /** The roles column of every account with this email. */
@@ -128,9 +125,5 @@ class BootstrapAdminTest implements TestPropertyProvider {
             }
             return roles;
         }
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -2,8 +2,6 @@ package io.plansync.identity.accounts;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -39,8 +37,7 @@ class LoginTest implements TestPropertyProvider {
     private Map<String, String> properties;
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     MeterRegistry metrics;
@@ -55,9 +52,9 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void the_right_password_answers_a_bearer_token_pair() {
-        Api.TestUser user = api().newUser("login");
+        Api.TestUser user = api.newUser("login");
 
-        Reply reply = api().login(user.email(), Api.PASSWORD);
+        Reply reply = api.login(user.email(), Api.PASSWORD);
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsOnlyKeys("access_token", "token_type", "expires_in", "refresh_token")
@@ -69,17 +66,17 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void the_email_is_matched_whatever_its_case() {
-        Api.TestUser user = api().newUser("case");
+        Api.TestUser user = api.newUser("case");
 
-        assertThat(api().login(user.email().toUpperCase(Locale.ROOT), Api.PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(user.email().toUpperCase(Locale.ROOT), Api.PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
     void an_unknown_email_and_a_wrong_password_fail_alike() {
-        Api.TestUser user = api().newUser("alike");
+        Api.TestUser user = api.newUser("alike");
 
-        Reply wrongPassword = api().login(user.email(), WRONG);
-        Reply unknownEmail = api().login("nobody-" + user.email(), Api.PASSWORD);
+        Reply wrongPassword = api.login(user.email(), WRONG);
+        Reply unknownEmail = api.login("nobody-" + user.email(), Api.PASSWORD);
 
         assertThat(wrongPassword.status()).isEqualTo(401);
         assertThat(unknownEmail.status()).isEqualTo(401);
@@ -90,63 +87,63 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void five_failed_logins_lock_the_email_even_for_the_right_password() {
-        Api.TestUser user = api().newUser("locked");
+        Api.TestUser user = api.newUser("locked");
 
         failFiveTimes(user.email());
-        Reply locked = api().login(user.email(), Api.PASSWORD);
+        Reply locked = api.login(user.email(), Api.PASSWORD);
 
         assertRateLimited(locked);
     }
 
     @Test
     void four_failed_logins_do_not_lock() {
-        Api.TestUser user = api().newUser("four");
+        Api.TestUser user = api.newUser("four");
 
         for (int i = 0; i < 4; i++) {
-            assertThat(api().login(user.email(), WRONG).status()).isEqualTo(401);
+            assertThat(api.login(user.email(), WRONG).status()).isEqualTo(401);
         }
 
-        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
     void a_locked_email_does_not_lock_another() {
-        Api.TestUser locked = api().newUser("locked-one");
-        Api.TestUser other = api().newUser("other-one");
+        Api.TestUser locked = api.newUser("locked-one");
+        Api.TestUser other = api.newUser("other-one");
 
         failFiveTimes(locked.email());
 
-        assertRateLimited(api().login(locked.email(), Api.PASSWORD));
-        assertThat(api().login(other.email(), Api.PASSWORD).status()).isEqualTo(200);
+        assertRateLimited(api.login(locked.email(), Api.PASSWORD));
+        assertThat(api.login(other.email(), Api.PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
     void the_case_of_the_email_does_not_escape_the_lock() {
-        Api.TestUser user = api().newUser("case-lock");
+        Api.TestUser user = api.newUser("case-lock");
 
         failFiveTimes(user.email());
 
-        assertRateLimited(api().login(user.email().toUpperCase(Locale.ROOT), Api.PASSWORD));
+        assertRateLimited(api.login(user.email().toUpperCase(Locale.ROOT), Api.PASSWORD));
     }
 
     @Test
     void a_successful_login_forgets_earlier_failures() {
-        Api.TestUser user = api().newUser("forgets");
+        Api.TestUser user = api.newUser("forgets");
         for (int i = 0; i < 4; i++) {
-            api().login(user.email(), WRONG);
+            api.login(user.email(), WRONG);
         }
-        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(api().login(user.email(), WRONG).status()).isEqualTo(401);
+            assertThat(api.login(user.email(), WRONG).status()).isEqualTo(401);
         }
 
-        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
     void the_lock_out_is_kept_in_postgresql_so_another_instance_enforces_it() {
-        Api.TestUser user = api().newUser("replica");
+        Api.TestUser user = api.newUser("replica");
         failFiveTimes(user.email());
 
         try (SecondInstance replica = new SecondInstance(properties)) {
@@ -156,10 +153,10 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void failures_recorded_in_the_database_within_the_window_lock_the_email() throws SQLException {
-        Api.TestUser user = api().newUser("stored");
+        Api.TestUser user = api.newUser("stored");
         recordFailures(user.email(), 5, Instant.now().minus(WINDOW).plusSeconds(60));
 
-        Reply locked = api().login(user.email(), Api.PASSWORD);
+        Reply locked = api.login(user.email(), Api.PASSWORD);
 
         assertRateLimited(locked);
         // The lock lasts until the oldest of the five ages out of the window: about a minute here.
@@ -168,17 +165,17 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void failures_older_than_the_window_do_not_count() throws SQLException {
-        Api.TestUser user = api().newUser("aged");
+        Api.TestUser user = api.newUser("aged");
         recordFailures(user.email(), 5, Instant.now().minus(WINDOW).minusSeconds(5));
 
-        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
     void fifty_concurrent_wrong_passwords_for_one_email_get_five_verdicts_and_the_rest_429() throws Exception {
-        Api.TestUser user = api().newUser("race");
+        Api.TestUser user = api.newUser("race");
 
-        List<Reply> replies = Concurrently.run(50, () -> api().login(user.email(), WRONG));
+        List<Reply> replies = Concurrently.run(50, () -> api.login(user.email(), WRONG));
 
         assertThat(replies).extracting(Reply::status).containsOnly(401, 429);
         assertThat(replies).filteredOn(reply -> reply.status() == 401).hasSize(5);
@@ -188,13 +185,13 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void an_email_that_is_not_an_address_fails_like_any_login_and_is_never_recorded() throws SQLException {
-        Api.TestUser user = api().newUser("not-an-address");
-        Reply wrongPassword = api().login(user.email(), WRONG);
+        Api.TestUser user = api.newUser("not-an-address");
+        Reply wrongPassword = api.login(user.email(), WRONG);
         List<String> notAddresses = List.of("a".repeat(10_000) + "@example.com", "not-an-email",
                 "nul\u0000@example.com", "two@@example.com", "x".repeat(300));
 
         for (String email : notAddresses) {
-            Reply reply = api().login(email, WRONG);
+            Reply reply = api.login(email, WRONG);
 
             assertThat(reply.status()).as("%.40s", email).isEqualTo(401);
             assertThat(reply.json()).isEqualTo(wrongPassword.json());
@@ -204,7 +201,7 @@ class LoginTest implements TestPropertyProvider {
 
     @Test
     void every_failed_login_costs_one_password_check_whatever_failed() {
-        Api.TestUser user = api().newUser("same-work");
+        Api.TestUser user = api.newUser("same-work");
         Map<String, String> failures = new java.util.LinkedHashMap<>();
         failures.put("wrong password", user.email());
         failures.put("unknown email", "nobody-" + user.email());
@@ -216,7 +213,7 @@ class LoginTest implements TestPropertyProvider {
                     : WRONG;
             long before = passwordChecks();
 
-            assertThat(api().login(failure.getValue(), password).status()).as(failure.getKey()).isEqualTo(401);
+            assertThat(api.login(failure.getValue(), password).status()).as(failure.getKey()).isEqualTo(401);
 
             assertThat(passwordChecks() - before).as(failure.getKey()).isEqualTo(1);
         }
@@ -240,7 +237,7 @@ class LoginTest implements TestPropertyProvider {
 
     private void failFiveTimes(String email) {
         for (int i = 0; i < 5; i++) {
-            Reply failed = api().login(email, WRONG);
+            Reply failed = api.login(email, WRONG);
             assertThat(failed.status()).as("failure %d", i + 1).isEqualTo(401);
         }
     }
@@ -264,9 +261,5 @@ class LoginTest implements TestPropertyProvider {
                 insert.executeUpdate();
             }
         }
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

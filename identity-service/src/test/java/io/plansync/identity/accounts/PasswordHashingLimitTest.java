@@ -1,8 +1,6 @@
 package io.plansync.identity.accounts;
 
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -32,8 +30,7 @@ class PasswordHashingLimitTest implements TestPropertyProvider {
     private final TestDatabases.Database database = TestDatabases.fresh("identity");
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     PasswordHasher passwords;
@@ -48,13 +45,13 @@ class PasswordHashingLimitTest implements TestPropertyProvider {
 
     @Test
     void while_every_turn_is_taken_login_and_register_answer_503_with_retry_after() throws SQLException {
-        Api.TestUser user = api().newUser("busy");
+        Api.TestUser user = api.newUser("busy");
 
         Reply login;
         Reply register;
         try (PasswordHasher.Turn taken = passwords.turn()) {
-            login = api().login(user.email(), "not the right password");
-            register = api().send(io.micronaut.http.HttpRequest.POST("/auth/register",
+            login = api.login(user.email(), "not the right password");
+            register = api.send(io.micronaut.http.HttpRequest.POST("/auth/register",
                     Map.of("email", "new-" + UUID.randomUUID() + "@example.com", "password", Api.PASSWORD)));
         }
 
@@ -62,8 +59,8 @@ class PasswordHashingLimitTest implements TestPropertyProvider {
         assertBusy(register);
         assertThat(recordedFailures(user.email())).as("not counted against the account").isZero();
         // The address may fail once: the busy answer did not use that up.
-        assertThat(api().login(user.email(), "not the right password").status()).isEqualTo(401);
-        assertThat(api().login(user.email(), "not the right password").status()).isEqualTo(429);
+        assertThat(api.login(user.email(), "not the right password").status()).isEqualTo(401);
+        assertThat(api.login(user.email(), "not the right password").status()).isEqualTo(429);
     }
 
     private static void assertBusy(Reply reply) {
@@ -83,9 +80,5 @@ class PasswordHashingLimitTest implements TestPropertyProvider {
                 return count.getLong(1);
             }
         }
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

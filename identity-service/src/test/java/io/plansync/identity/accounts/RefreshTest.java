@@ -1,7 +1,5 @@
 package io.plansync.identity.accounts;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -23,20 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RefreshTest implements TestPropertyProvider {
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        return IdentityTestProperties.freshDatabase(Map.of());
+        return IdentityTestProperties.freshDatabase();
     }
 
     @Test
     void a_refresh_token_buys_a_new_pair_that_works() {
-        Api.TestUser user = api().newUser("refresh");
+        Api.TestUser user = api.newUser("refresh");
         Map<String, Object> first = loginPair(user);
 
-        Reply refreshed = api().refresh(refreshToken(first));
+        Reply refreshed = api.refresh(refreshToken(first));
 
         assertThat(refreshed.status()).isEqualTo(200);
         Map<String, Object> second = refreshed.json();
@@ -44,58 +41,58 @@ class RefreshTest implements TestPropertyProvider {
                 .containsEntry("token_type", "Bearer");
         assertThat(refreshToken(second)).isNotBlank().isNotEqualTo(refreshToken(first));
         assertThat(second.get("access_token")).isNotEqualTo(first.get("access_token"));
-        Reply me = api().get("/users/me", (String) second.get("access_token"));
+        Reply me = api.get("/users/me", (String) second.get("access_token"));
         assertThat(me.status()).isEqualTo(200);
         assertThat(me.json()).containsEntry("id", user.id().toString());
         // The rotated token is itself good for one more rotation.
-        assertThat(api().refresh(refreshToken(second)).status()).isEqualTo(200);
+        assertThat(api.refresh(refreshToken(second)).status()).isEqualTo(200);
     }
 
     @Test
     void a_used_refresh_token_is_refused_and_revokes_its_whole_family() {
-        Api.TestUser user = api().newUser("reuse");
+        Api.TestUser user = api.newUser("reuse");
         String first = refreshToken(loginPair(user));
-        String second = refreshToken(api().refresh(first).json());
+        String second = refreshToken(api.refresh(first).json());
 
-        Reply reused = api().refresh(first);
+        Reply reused = api.refresh(first);
 
         assertThat(reused.status()).isEqualTo(401);
         assertThat(reused.code()).isEqualTo("REFRESH_TOKEN_INVALID");
         // The newest token of that family was never used, yet it died with the reuse.
-        Reply newest = api().refresh(second);
+        Reply newest = api.refresh(second);
         assertThat(newest.status()).isEqualTo(401);
         assertThat(newest.code()).isEqualTo("REFRESH_TOKEN_INVALID");
     }
 
     @Test
     void a_refresh_token_presented_many_times_at_once_buys_one_pair() throws Exception {
-        String token = refreshToken(loginPair(api().newUser("race")));
+        String token = refreshToken(loginPair(api.newUser("race")));
 
-        List<Reply> replies = Concurrently.run(6, () -> api().refresh(token));
+        List<Reply> replies = Concurrently.run(6, () -> api.refresh(token));
 
         assertThat(replies).extracting(Reply::status).containsOnlyOnce(200).containsOnly(200, 401);
         // Whatever the interleaving, the reuse revoked the family: the pair that was bought is dead too.
         Reply winner = replies.stream().filter(r -> r.status() == 200).findFirst().orElseThrow();
-        assertThat(api().refresh(refreshToken(winner.json())).status()).isEqualTo(401);
+        assertThat(api.refresh(refreshToken(winner.json())).status()).isEqualTo(401);
     }
 
     @Test
     void reuse_in_one_family_leaves_the_users_other_sessions_alone() {
-        Api.TestUser user = api().newUser("families");
+        Api.TestUser user = api.newUser("families");
         String laptop = refreshToken(loginPair(user));
         String phone = refreshToken(loginPair(user));
-        api().refresh(laptop);
+        api.refresh(laptop);
 
-        assertThat(api().refresh(laptop).status()).isEqualTo(401);
+        assertThat(api.refresh(laptop).status()).isEqualTo(401);
 
-        assertThat(api().refresh(phone).status()).isEqualTo(200);
+        assertThat(api.refresh(phone).status()).isEqualTo(200);
     }
 
     @Test
     void an_unknown_refresh_token_is_refused() {
         String unknown = "bm90LWEtcmVmcmVzaC10b2tlbi1pc3N1ZWQtYnktdXM";
 
-        Reply reply = api().refresh(unknown);
+        Reply reply = api.refresh(unknown);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("REFRESH_TOKEN_INVALID");
@@ -104,25 +101,21 @@ class RefreshTest implements TestPropertyProvider {
 
     @Test
     void an_access_token_is_not_a_refresh_token() {
-        Map<String, Object> pair = loginPair(api().newUser("access-as-refresh"));
+        Map<String, Object> pair = loginPair(api.newUser("access-as-refresh"));
 
-        Reply reply = api().refresh((String) pair.get("access_token"));
+        Reply reply = api.refresh((String) pair.get("access_token"));
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("REFRESH_TOKEN_INVALID");
     }
 
     private Map<String, Object> loginPair(Api.TestUser user) {
-        Reply reply = api().login(user.email(), Api.PASSWORD);
+        Reply reply = api.login(user.email(), Api.PASSWORD);
         assertThat(reply.status()).isEqualTo(200);
         return reply.json();
     }
 
     private static String refreshToken(Map<String, Object> pair) {
         return (String) pair.get("refresh_token");
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -28,7 +28,7 @@ class RegistrationTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return IdentityTestProperties.freshDatabase(Map.of());
+        return IdentityTestProperties.freshDatabase();
     }
 
     @Test

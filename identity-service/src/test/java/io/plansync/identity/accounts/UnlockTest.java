@@ -2,8 +2,6 @@ package io.plansync.identity.accounts;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.contracts.ServiceTokens;
@@ -13,13 +11,13 @@ import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.LogLines;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,41 +27,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UnlockTest implements TestPropertyProvider {
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
     private static final String WRONG = "not the right password";
 
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
-        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
-        return IdentityTestProperties.freshDatabase(extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.freshDatabase(payment.properties(), TestAdmin.properties());
     }
 
     @Test
     void an_admin_unlocks_a_locked_account_and_the_log_says_who() {
-        Api.TestUser user = api().newUser("locked");
+        Api.TestUser user = api.newUser("locked");
         for (int i = 0; i < 5; i++) {
-            api().login(user.email(), WRONG);
+            api.login(user.email(), WRONG);
         }
-        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(429);
-        String admin = api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+        assertThat(api.login(user.email(), Api.PASSWORD).status()).isEqualTo(429);
+        String admin = api.adminToken();
 
         Reply reply;
         try (LogLines audit = LogLines.of(LoggerFactory.getLogger("plansync.audit"))) {
-            reply = api().send(unlock(user.id(), admin));
+            reply = api.send(unlock(user.id(), admin));
 
             assertThat(audit.lines()).singleElement().asString().contains(user.id().toString())
                     .contains(ForgedTokens.claimsOf(admin).getSubject()).doesNotContain(admin);
@@ -71,14 +59,14 @@ class UnlockTest implements TestPropertyProvider {
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(reply.json()).containsEntry("userId", user.id().toString()).containsEntry("failuresForgotten", 5);
-        assertThat(api().login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
+        assertThat(api.login(user.email(), Api.PASSWORD).status()).isEqualTo(200);
     }
 
     @Test
     void unlocking_an_account_that_is_not_locked_forgets_nothing() {
-        Api.TestUser user = api().newUser("free");
+        Api.TestUser user = api.newUser("free");
 
-        Reply reply = api().send(unlock(user.id(), api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD)));
+        Reply reply = api.send(unlock(user.id(), api.adminToken()));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("failuresForgotten", 0);
@@ -86,12 +74,12 @@ class UnlockTest implements TestPropertyProvider {
 
     @Test
     void only_an_admin_may_unlock() {
-        Api.TestUser user = api().newUser("target");
-        Api.TestUser plain = api().newUser("plain");
+        Api.TestUser user = api.newUser("target");
+        Api.TestUser plain = api.newUser("plain");
 
-        Reply anonymous = api().send(unlock(user.id(), null));
-        Reply plainUser = api().send(unlock(user.id(), api().accessToken(plain)));
-        Reply service = api().send(unlock(user.id(), payment.token("users:read users:plan:write"))
+        Reply anonymous = api.send(unlock(user.id(), null));
+        Reply plainUser = api.send(unlock(user.id(), api.accessToken(plain)));
+        Reply service = api.send(unlock(user.id(), payment.token("users:read users:plan:write"))
                 .header(ServiceTokens.HEADER_SERVICE, ServiceTokens.CLIENT_PAYMENT_SERVICE));
 
         assertThat(anonymous.status()).isEqualTo(401);
@@ -102,10 +90,10 @@ class UnlockTest implements TestPropertyProvider {
 
     @Test
     void an_unknown_user_is_404() {
-        String admin = api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+        String admin = api.adminToken();
 
-        assertThat(api().send(unlock(UUID.randomUUID(), admin)).code()).isEqualTo("USER_NOT_FOUND");
-        assertThat(api().send(unlock("not-a-uuid", admin)).status()).isEqualTo(404);
+        assertThat(api.send(unlock(UUID.randomUUID(), admin)).code()).isEqualTo("USER_NOT_FOUND");
+        assertThat(api.send(unlock("not-a-uuid", admin)).status()).isEqualTo(404);
     }
 
     private static MutableHttpRequest<?> unlock(Object userId, String token) {
@@ -114,9 +102,5 @@ class UnlockTest implements TestPropertyProvider {
             request.bearerAuth(token);
         }
         return request;
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

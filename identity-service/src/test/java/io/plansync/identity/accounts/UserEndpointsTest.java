@@ -1,8 +1,6 @@
 package io.plansync.identity.accounts;
 
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -10,13 +8,13 @@ import io.plansync.identity.IdentitySigningKey;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,36 +24,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserEndpointsTest implements TestPropertyProvider {
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
     private final IdentitySigningKey signingKey = new IdentitySigningKey();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.putAll(signingKey.properties());
-        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
-        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
-        return IdentityTestProperties.freshDatabase(extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.freshDatabase(payment.properties(), signingKey.properties(),
+                TestAdmin.properties());
     }
 
     @Test
     void me_shows_the_callers_own_account() {
-        Api.TestUser user = api().newUser("me");
-        api().newUser("someone-else");
+        Api.TestUser user = api.newUser("me");
+        api.newUser("someone-else");
 
-        Reply reply = api().get("/users/me", api().accessToken(user));
+        Reply reply = api.get("/users/me", api.accessToken(user));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsOnlyKeys("id", "email", "plan", "status", "updatedAt")
@@ -69,7 +57,7 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void me_without_a_token_is_401_with_www_authenticate_bearer() {
-        Reply reply = api().get("/users/me", null);
+        Reply reply = api.get("/users/me", null);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_INVALID");
@@ -78,9 +66,9 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void an_admin_reads_any_user() {
-        Api.TestUser user = api().newUser("read-by-admin");
+        Api.TestUser user = api.newUser("read-by-admin");
 
-        Reply reply = api().get("/admin/users/" + user.id(), adminToken());
+        Reply reply = api.get("/admin/users/" + user.id(), api.adminToken());
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("id", user.id().toString()).containsEntry("email", user.email())
@@ -89,12 +77,12 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void a_super_admin_reads_any_user_but_an_operator_may_not() {
-        Api.TestUser reader = api().newUser("reader");
-        Api.TestUser user = api().newUser("read-by-role");
+        Api.TestUser reader = api.newUser("reader");
+        Api.TestUser user = api.newUser("read-by-role");
 
-        Reply superAdmin = api().get("/admin/users/" + user.id(),
+        Reply superAdmin = api.get("/admin/users/" + user.id(),
                 signingKey.sign(signingKey.claims(reader.id(), "user", "super_admin").build()));
-        Reply operator = api().get("/admin/users/" + user.id(),
+        Reply operator = api.get("/admin/users/" + user.id(),
                 signingKey.sign(signingKey.claims(reader.id(), "user", "operator").build()));
 
         assertThat(superAdmin.status()).isEqualTo(200);
@@ -105,12 +93,12 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void a_plain_user_may_not_read_users_not_even_itself() {
-        Api.TestUser user = api().newUser("plain");
-        Api.TestUser other = api().newUser("plain-other");
-        String token = api().accessToken(user);
+        Api.TestUser user = api.newUser("plain");
+        Api.TestUser other = api.newUser("plain-other");
+        String token = api.accessToken(user);
 
-        Reply otherUser = api().get("/admin/users/" + other.id(), token);
-        Reply itself = api().get("/admin/users/" + user.id(), token);
+        Reply otherUser = api.get("/admin/users/" + other.id(), token);
+        Reply itself = api.get("/admin/users/" + user.id(), token);
 
         assertThat(otherUser.status()).isEqualTo(403);
         assertThat(otherUser.code()).isEqualTo("FORBIDDEN");
@@ -120,9 +108,9 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void a_service_token_with_users_read_reads_a_user() {
-        Api.TestUser user = api().newUser("read-by-service");
+        Api.TestUser user = api.newUser("read-by-service");
 
-        Reply reply = api().getAsService("/admin/users/" + user.id(), payment.token("users:read"));
+        Reply reply = api.getAsService("/admin/users/" + user.id(), payment.token("users:read"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("id", user.id().toString());
@@ -130,9 +118,9 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void a_service_token_with_only_users_plan_write_may_not_read() {
-        Api.TestUser user = api().newUser("write-only");
+        Api.TestUser user = api.newUser("write-only");
 
-        Reply reply = api().getAsService("/admin/users/" + user.id(), payment.token("users:plan:write"));
+        Reply reply = api.getAsService("/admin/users/" + user.id(), payment.token("users:plan:write"));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.code()).isEqualTo("INSUFFICIENT_SCOPE");
@@ -141,10 +129,10 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void an_unknown_id_is_404_user_not_found() {
-        String token = adminToken();
+        String token = api.adminToken();
 
-        Reply unknown = api().get("/admin/users/" + UUID.randomUUID(), token);
-        Reply notAnId = api().get("/admin/users/not-a-uuid", token);
+        Reply unknown = api.get("/admin/users/" + UUID.randomUUID(), token);
+        Reply notAnId = api.get("/admin/users/not-a-uuid", token);
 
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.code()).isEqualTo("USER_NOT_FOUND");
@@ -154,20 +142,12 @@ class UserEndpointsTest implements TestPropertyProvider {
 
     @Test
     void reading_a_user_without_credentials_is_401() {
-        Api.TestUser user = api().newUser("anonymous-read");
+        Api.TestUser user = api.newUser("anonymous-read");
 
-        Reply reply = api().get("/admin/users/" + user.id(), null);
+        Reply reply = api.get("/admin/users/" + user.id(), null);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.header(HttpHeaders.WWW_AUTHENTICATE)).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
         assertThat(reply.json()).doesNotContainKey("email");
-    }
-
-    private String adminToken() {
-        return api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

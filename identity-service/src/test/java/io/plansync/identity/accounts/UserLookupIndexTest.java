@@ -34,7 +34,7 @@ class UserLookupIndexTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return IdentityTestProperties.of(database, Map.of());
+        return IdentityTestProperties.of(database);
     }
 
     @Test

@@ -1,21 +1,17 @@
 package io.plansync.identity.callers;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
-import io.plansync.testing.TestKeys;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,35 +28,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JwksRefreshRateLimitTest implements TestPropertyProvider {
     private static final int FLOOD = 25;
 
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.put("identity.service-clients.payment.jwks-refresh-min-interval", "1m");
-        return IdentityTestProperties.freshDatabase(extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.freshDatabase(payment.properties(),
+                Map.of("identity.service-clients.payment.jwks-refresh-min-interval", "1m"));
     }
 
     @Test
     void many_unknown_kids_within_the_interval_cause_at_most_a_couple_of_fetches_and_are_all_refused() {
-        Api api = new Api(http);
         UUID user = api.newUser("flood").id();
         assertThat(api.putPlanAsService(user, change(), payment.token("users:plan:write")).status()).isEqualTo(200);
         int fetchesBefore = payment.jwks().fetches();
         assertThat(fetchesBefore).isEqualTo(1);
 
         for (int i = 0; i < FLOOD; i++) {
-            Reply reply = api.putPlanAsService(user, change(),
-                    PaymentServiceTokens.sign(TestKeys.newKey(), payment.claims("users:plan:write").build()));
+            Reply reply = api.putPlanAsService(user, change(), payment.tokenWithUnknownKid("users:plan:write"));
             // The key set was fetched successfully within the interval and lacks the kid, whether or not the rate
             // limit allows another fetch now: an unknown key, never a 503.
             assertThat(reply.status()).as("token %d", i).isEqualTo(401);

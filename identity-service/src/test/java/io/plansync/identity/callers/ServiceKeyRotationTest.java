@@ -1,8 +1,6 @@
 package io.plansync.identity.callers;
 
 import com.nimbusds.jose.jwk.ECKey;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -11,12 +9,11 @@ import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
 import io.plansync.testing.TestKeys;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,27 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceKeyRotationTest implements TestPropertyProvider {
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.put("identity.service-clients.payment.jwks-refresh-min-interval", "1m");
-        return IdentityTestProperties.freshDatabase(extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.freshDatabase(payment.properties(),
+                Map.of("identity.service-clients.payment.jwks-refresh-min-interval", "1m"));
     }
 
     @Test
     void a_token_signed_with_a_newly_published_key_is_accepted_after_one_refresh() {
-        Api api = new Api(http);
         assertThat(api.putPlanAsService(api.newUser("before").id(), change(), payment.token("users:plan:write"))
                 .status()).isEqualTo(200);
         int fetchesBefore = payment.jwks().fetches();

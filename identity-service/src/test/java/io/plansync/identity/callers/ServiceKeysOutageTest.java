@@ -1,7 +1,5 @@
 package io.plansync.identity.callers;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.contracts.Scopes;
@@ -10,15 +8,13 @@ import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
 import io.plansync.testing.Eventually;
-import io.plansync.testing.TestKeys;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,27 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceKeysOutageTest implements TestPropertyProvider {
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.put("identity.service-clients.payment.jwks-refresh-min-interval", "1s");
-        return IdentityTestProperties.freshDatabase(extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.freshDatabase(payment.properties(),
+                Map.of("identity.service-clients.payment.jwks-refresh-min-interval", "1s"));
     }
 
     @Test
     void while_the_jwks_fails_known_keys_verify_and_unknown_kids_get_503_until_it_answers_again() {
-        Api api = new Api(http);
         UUID user = api.newUser("jwks-outage").id();
         assertThat(api.putPlanAsService(user, change(), payment.token(Scopes.USERS_PLAN_WRITE)).status())
                 .isEqualTo(200);
@@ -60,7 +49,8 @@ class ServiceKeysOutageTest implements TestPropertyProvider {
         payment.jwks().answerWith(500);
         int fetchesBefore = payment.jwks().fetches();
         for (int i = 0; i < 5; i++) {
-            Reply unknown = api.putPlanAsService(user, change(), unknownKidToken());
+            Reply unknown = api.putPlanAsService(user, change(),
+                    payment.tokenWithUnknownKid(Scopes.USERS_PLAN_WRITE));
             // The first tries fetch and fail; the later ones meet the rate limit after a failed fetch: all 503.
             assertThat(unknown.status()).as("unknown kid %d", i).isEqualTo(503);
             assertThat(unknown.code()).isEqualTo("SERVICE_UNAVAILABLE");
@@ -73,13 +63,10 @@ class ServiceKeysOutageTest implements TestPropertyProvider {
         payment.jwks().answerWith(0);
         // Once a fetch is allowed again (the rate limit's interval) and succeeds, the kid is known to be unknown.
         Reply unknown = Eventually.await("an unknown kid judged by a fresh key set", Duration.ofSeconds(20),
-                () -> api.putPlanAsService(user, change(), unknownKidToken()), reply -> reply.status() != 503);
+                () -> api.putPlanAsService(user, change(), payment.tokenWithUnknownKid(Scopes.USERS_PLAN_WRITE)),
+                reply -> reply.status() != 503);
         assertThat(unknown.status()).isEqualTo(401);
         assertThat(unknown.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
-    }
-
-    private String unknownKidToken() {
-        return PaymentServiceTokens.sign(TestKeys.newKey(), payment.claims(Scopes.USERS_PLAN_WRITE).build());
     }
 
     private static Map<String, Object> change() {

@@ -1,7 +1,5 @@
 package io.plansync.identity.callers;
 
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.contracts.Scopes;
@@ -9,11 +7,10 @@ import io.plansync.identity.Api;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.testing.ServiceProcess;
-import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 import java.util.UUID;
@@ -27,28 +24,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceKeysUnavailableTest implements TestPropertyProvider {
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
         // A JWKS address where nothing listens: payment-service is down or unreachable.
-        return IdentityTestProperties.of(TestDatabases.fresh("identity"), Map.of(
+        return IdentityTestProperties.freshDatabase(Map.of(
                 "identity.service-clients.payment.jwks-url",
                 "http://127.0.0.1:" + ServiceProcess.freePort() + "/.well-known/jwks.json"));
     }
 
-    @AfterAll
-    void stop() {
-        payment.close();
-    }
-
     @Test
     void a_service_token_that_cannot_be_checked_gets_a_retryable_503() {
-        var api = new Api(http);
         UUID user = api.newUser("keys-unavailable").id();
 
         var reply = api.putPlanAsService(user, Api.planChange("pro", "2026-01-01T00:00:00Z"),

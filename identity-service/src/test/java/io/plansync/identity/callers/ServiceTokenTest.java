@@ -3,8 +3,6 @@ package io.plansync.identity.callers;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.ECKey;
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -13,16 +11,16 @@ import io.plansync.identity.ForgedTokens;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import io.plansync.identity.accounts.UserRepository;
 import io.plansync.testing.TestKeys;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,36 +36,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceTokenTest implements TestPropertyProvider {
     private static final String WRITE = "users:plan:write";
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
 
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     UserRepository users;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
-        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
-        return IdentityTestProperties.freshDatabase(extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.freshDatabase(payment.properties(), TestAdmin.properties());
     }
 
     @Test
     void a_good_service_token_changes_the_plan() {
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.token(WRITE));
+        Reply reply = api.putPlanAsService(user, pro(), payment.token(WRITE));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("applied", true).containsEntry("plan", "pro");
@@ -78,7 +66,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     void the_x_service_header_may_be_left_out() {
         UUID user = target();
 
-        Reply reply = api().putPlan(user, pro(), payment.token(WRITE));
+        Reply reply = api.putPlan(user, pro(), payment.token(WRITE));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(planOf(user)).isEqualTo("pro");
@@ -89,7 +77,7 @@ class ServiceTokenTest implements TestPropertyProvider {
         Instant now = Instant.now();
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE)
+        Reply reply = api.putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE)
                 .issueTime(Date.from(now.minusSeconds(70))).expirationTime(Date.from(now.minusSeconds(10))).build()));
 
         assertThat(reply.status()).isEqualTo(200);
@@ -100,7 +88,7 @@ class ServiceTokenTest implements TestPropertyProvider {
         Instant now = Instant.now();
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE)
+        Reply reply = api.putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build()));
 
         assertThat(reply.status()).isEqualTo(200);
@@ -110,7 +98,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     void an_audience_list_that_contains_identity_service_is_accepted() {
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE)
+        Reply reply = api.putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE)
                 .audience(List.of("billing", "identity-service")).build()));
 
         assertThat(reply.status()).isEqualTo(200);
@@ -128,7 +116,7 @@ class ServiceTokenTest implements TestPropertyProvider {
         UUID user = target();
         String token = ForgedTokens.unsigned(payment.claims(WRITE).build());
 
-        Reply reply = api().putPlan(user, pro(), token);
+        Reply reply = api.putPlan(user, pro(), token);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -147,7 +135,7 @@ class ServiceTokenTest implements TestPropertyProvider {
 
     @Test
     void a_token_with_an_unknown_kid_is_refused() {
-        assertRefused(PaymentServiceTokens.sign(TestKeys.newKey(), payment.claims(WRITE).build()));
+        assertRefused(payment.tokenWithUnknownKid(WRITE));
     }
 
     @Test
@@ -230,9 +218,9 @@ class ServiceTokenTest implements TestPropertyProvider {
     void a_replayed_token_is_refused() {
         UUID user = target();
         String token = payment.token(WRITE);
-        assertThat(api().putPlanAsService(user, pro(), token).status()).isEqualTo(200);
+        assertThat(api.putPlanAsService(user, pro(), token).status()).isEqualTo(200);
 
-        Reply replay = api().putPlanAsService(user, planChange("enterprise", "2030-01-01T00:00:00Z"), token);
+        Reply replay = api.putPlanAsService(user, planChange("enterprise", "2030-01-01T00:00:00Z"), token);
 
         assertThat(replay.status()).isEqualTo(401);
         assertThat(replay.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -244,7 +232,7 @@ class ServiceTokenTest implements TestPropertyProvider {
         UUID user = target();
         String token = payment.token(WRITE);
 
-        List<Reply> replies = Concurrently.run(8, () -> api().putPlanAsService(user, pro(), token));
+        List<Reply> replies = Concurrently.run(8, () -> api.putPlanAsService(user, pro(), token));
 
         assertThat(replies).extracting(Reply::status).containsOnlyOnce(200).containsOnly(200, 401);
     }
@@ -253,10 +241,10 @@ class ServiceTokenTest implements TestPropertyProvider {
     void a_jti_used_before_is_refused_in_a_new_token() {
         UUID user = target();
         String jti = UUID.randomUUID().toString();
-        assertThat(api().putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE).jwtID(jti).build()))
+        assertThat(api.putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE).jwtID(jti).build()))
                 .status()).isEqualTo(200);
 
-        Reply reused = api().putPlanAsService(user, planChange("enterprise", "2030-01-01T00:00:00Z"),
+        Reply reused = api.putPlanAsService(user, planChange("enterprise", "2030-01-01T00:00:00Z"),
                 payment.sign(payment.claims(WRITE).jwtID(jti).build()));
 
         assertThat(reused.status()).isEqualTo(401);
@@ -269,7 +257,7 @@ class ServiceTokenTest implements TestPropertyProvider {
         UUID user = target();
         String token = payment.token(WRITE);
 
-        Reply reply = api().send(api().planRequest(user, pro(), token).header("X-Service", "billing-service"));
+        Reply reply = api.send(api.planRequest(user, pro(), token).header("X-Service", "billing-service"));
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -280,7 +268,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     void a_refusal_names_no_token_contents_and_no_stack_trace() {
         String token = payment.sign(payment.claims(WRITE).audience("elsewhere").build());
 
-        Reply reply = api().putPlanAsService(target(), pro(), token);
+        Reply reply = api.putPlanAsService(target(), pro(), token);
 
         assertThat(reply.status()).isEqualTo(401);
         String[] parts = token.split("\\.");
@@ -296,7 +284,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     void a_scope_outside_the_allowed_set_is_refused() {
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.token("users:plan:write admin:all"));
+        Reply reply = api.putPlanAsService(user, pro(), payment.token("users:plan:write admin:all"));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.code()).isEqualTo("INSUFFICIENT_SCOPE");
@@ -307,7 +295,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     void a_token_without_the_needed_scope_is_refused() {
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.token("users:read"));
+        Reply reply = api.putPlanAsService(user, pro(), payment.token("users:read"));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.code()).isEqualTo("INSUFFICIENT_SCOPE");
@@ -318,7 +306,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     void a_token_without_any_scope_is_refused() {
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE).claim("scope", null).build()));
+        Reply reply = api.putPlanAsService(user, pro(), payment.sign(payment.claims(WRITE).claim("scope", null).build()));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.code()).isEqualTo("INSUFFICIENT_SCOPE");
@@ -330,11 +318,11 @@ class ServiceTokenTest implements TestPropertyProvider {
     @Test
     void an_admin_user_token_sent_as_a_service_token_is_refused() {
         UUID user = target();
-        String adminToken = api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+        String adminToken = api.adminToken();
         // The same token without X-Service is good, so the refusal is the kind of token, not the admin.
-        assertThat(api().putPlan(target(), pro(), adminToken).status()).isEqualTo(200);
+        assertThat(api.putPlan(target(), pro(), adminToken).status()).isEqualTo(200);
 
-        Reply reply = api().putPlanAsService(user, pro(), adminToken);
+        Reply reply = api.putPlanAsService(user, pro(), adminToken);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -343,7 +331,7 @@ class ServiceTokenTest implements TestPropertyProvider {
 
     @Test
     void a_service_token_is_not_accepted_as_a_user_on_users_me() {
-        Reply reply = api().getAsService("/users/me", payment.token("users:read users:plan:write"));
+        Reply reply = api.getAsService("/users/me", payment.token("users:read users:plan:write"));
 
         assertThat(reply.status()).isIn(401, 403);
         assertThat(reply.json()).doesNotContainKeys("id", "email");
@@ -352,7 +340,7 @@ class ServiceTokenTest implements TestPropertyProvider {
     private void assertRefused(String token) {
         UUID user = target();
 
-        Reply reply = api().putPlanAsService(user, pro(), token);
+        Reply reply = api.putPlanAsService(user, pro(), token);
 
         assertThat(reply.status()).as("status for a bad service token: %s", reply).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -370,14 +358,10 @@ class ServiceTokenTest implements TestPropertyProvider {
     }
 
     private UUID target() {
-        return api().newUser("target").id();
+        return api.newUser("target").id();
     }
 
     private String planOf(UUID user) {
         return users.findById(user).orElseThrow().plan();
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -5,8 +5,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -36,8 +34,7 @@ class UserTokenTest implements TestPropertyProvider {
     private final IdentitySigningKey signingKey = new IdentitySigningKey();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
@@ -46,7 +43,7 @@ class UserTokenTest implements TestPropertyProvider {
 
     @Test
     void the_jwks_publishes_the_configured_signing_key() throws Exception {
-        Reply reply = api().send(HttpRequest.GET("/.well-known/jwks.json"));
+        Reply reply = api.send(HttpRequest.GET("/.well-known/jwks.json"));
 
         ECKey published = (ECKey) JWKSet.parse(reply.body()).getKeys().getFirst();
         assertThat(published.getKeyID()).isEqualTo(signingKey.key().getKeyID());
@@ -56,9 +53,9 @@ class UserTokenTest implements TestPropertyProvider {
 
     @Test
     void a_token_signed_with_the_configured_key_is_accepted() {
-        Api.TestUser user = api().newUser("good");
+        Api.TestUser user = api.newUser("good");
 
-        Reply reply = api().get("/users/me", signingKey.sign(signingKey.claims(user.id()).build()));
+        Reply reply = api.get("/users/me", signingKey.sign(signingKey.claims(user.id()).build()));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("id", user.id().toString());
@@ -66,7 +63,7 @@ class UserTokenTest implements TestPropertyProvider {
 
     @Test
     void no_token_gets_401_with_www_authenticate_bearer() {
-        Reply reply = api().get("/users/me", null);
+        Reply reply = api.get("/users/me", null);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_INVALID");
@@ -141,7 +138,7 @@ class UserTokenTest implements TestPropertyProvider {
     }
 
     private void assertRefused(String token) {
-        Reply reply = api().get("/users/me", token);
+        Reply reply = api.get("/users/me", token);
 
         assertThat(reply.status()).as("status for a forged token").isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_INVALID");
@@ -151,10 +148,6 @@ class UserTokenTest implements TestPropertyProvider {
     }
 
     private UUID user() {
-        return api().newUser("forged").id();
-    }
-
-    private Api api() {
-        return new Api(http);
+        return api.newUser("forged").id();
     }
 }

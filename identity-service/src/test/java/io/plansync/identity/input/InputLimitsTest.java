@@ -11,10 +11,10 @@ import io.plansync.testing.TestDatabases;
 import io.plansync.testing.fuzz.Answer;
 import io.plansync.testing.fuzz.HttpProbe;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -37,8 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InputLimitsTest implements TestPropertyProvider {
     private static final String PASSWORD = "a long enough password";
 
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
+
     private final TestDatabases.Database database = TestDatabases.fresh("identity");
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
     private final IdentitySigningKey signingKey = new IdentitySigningKey();
     private HttpProbe probe;
     private UUID userId;
@@ -48,9 +50,7 @@ class InputLimitsTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.putAll(signingKey.properties());
-        return IdentityTestProperties.of(database, extra);
+        return IdentityTestProperties.of(database, payment.properties(), signingKey.properties());
     }
 
     @BeforeAll
@@ -60,11 +60,6 @@ class InputLimitsTest implements TestPropertyProvider {
                 Map.of());
         assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
         userId = UUID.fromString(registered.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.plansync.identity.limits;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -36,8 +34,7 @@ class AuthRateLimitTest implements TestPropertyProvider {
     private Map<String, String> properties;
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
@@ -52,11 +49,11 @@ class AuthRateLimitTest implements TestPropertyProvider {
     void every_auth_answer_says_where_the_limit_stands_and_the_fourth_request_is_429() {
         String client = "203.0.113.10";
 
-        Reply registered = api().send(register(newEmail()).header(FORWARDED_FOR, client));
-        Reply failedLogin = api().send(login(newEmail(), "not the password").header(FORWARDED_FOR, client));
-        Reply failedRefresh = api().send(HttpRequest.POST("/auth/refresh", Map.of("refresh_token", "nope"))
+        Reply registered = api.send(register(newEmail()).header(FORWARDED_FOR, client));
+        Reply failedLogin = api.send(login(newEmail(), "not the password").header(FORWARDED_FOR, client));
+        Reply failedRefresh = api.send(HttpRequest.POST("/auth/refresh", Map.of("refresh_token", "nope"))
                 .header(FORWARDED_FOR, client));
-        Reply refused = api().send(login(newEmail(), Api.PASSWORD).header(FORWARDED_FOR, client));
+        Reply refused = api.send(login(newEmail(), Api.PASSWORD).header(FORWARDED_FOR, client));
 
         assertThat(registered.status()).isEqualTo(201);
         assertThat(failedLogin.status()).isEqualTo(401);
@@ -71,7 +68,7 @@ class AuthRateLimitTest implements TestPropertyProvider {
     void each_client_address_has_a_limit_of_its_own() {
         exhaust("203.0.113.20");
 
-        Reply other = api().send(register(newEmail()).header(FORWARDED_FOR, "203.0.113.21"));
+        Reply other = api.send(register(newEmail()).header(FORWARDED_FOR, "203.0.113.21"));
 
         assertThat(other.status()).isEqualTo(201);
         assertLimitHeaders(other, 2);
@@ -90,11 +87,11 @@ class AuthRateLimitTest implements TestPropertyProvider {
     void only_the_hop_the_trusted_proxy_saw_counts_whatever_the_client_wrote_before_it() {
         for (int i = 0; i < 3; i++) {
             // The client can put anything left of the proxy's entry; the proxy appends the address it saw.
-            Reply reply = api().send(register(newEmail()).header(FORWARDED_FOR, "198.51.100." + i + ", 203.0.113.40"));
+            Reply reply = api.send(register(newEmail()).header(FORWARDED_FOR, "198.51.100." + i + ", 203.0.113.40"));
             assertThat(reply.status()).isEqualTo(201);
         }
 
-        assertRateLimited(api().send(register(newEmail()).header(FORWARDED_FOR, "198.51.100.99, 203.0.113.40")));
+        assertRateLimited(api.send(register(newEmail()).header(FORWARDED_FOR, "198.51.100.99, 203.0.113.40")));
     }
 
     @Test
@@ -114,7 +111,7 @@ class AuthRateLimitTest implements TestPropertyProvider {
 
     private void exhaust(String client) {
         for (int i = 0; i < 3; i++) {
-            assertThat(api().send(register(newEmail()).header(FORWARDED_FOR, client)).status()).isEqualTo(201);
+            assertThat(api.send(register(newEmail()).header(FORWARDED_FOR, client)).status()).isEqualTo(201);
         }
     }
 
@@ -145,9 +142,5 @@ class AuthRateLimitTest implements TestPropertyProvider {
 
     private static String newEmail() {
         return "limited-" + UUID.randomUUID() + "@example.com";
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

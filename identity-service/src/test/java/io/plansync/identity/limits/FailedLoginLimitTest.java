@@ -2,8 +2,6 @@ package io.plansync.identity.limits;
 
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -29,8 +27,7 @@ class FailedLoginLimitTest implements TestPropertyProvider {
     private static final String WRONG = "not the right password";
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
@@ -42,7 +39,7 @@ class FailedLoginLimitTest implements TestPropertyProvider {
 
     @Test
     void an_address_that_keeps_failing_is_refused_even_with_the_right_password() {
-        Api.TestUser user = api().newUser("target");
+        Api.TestUser user = api.newUser("target");
         String attacker = "203.0.113.50";
         for (int i = 0; i < 3; i++) {
             assertThat(login(attacker, "nobody-" + UUID.randomUUID() + "@example.com", WRONG).status()).isEqualTo(401);
@@ -62,7 +59,7 @@ class FailedLoginLimitTest implements TestPropertyProvider {
 
     @Test
     void successful_logins_do_not_count_against_the_address() {
-        Api.TestUser user = api().newUser("regular");
+        Api.TestUser user = api.newUser("regular");
         String office = "203.0.113.60";
         for (int i = 0; i < 5; i++) {
             assertThat(login(office, user.email(), Api.PASSWORD).status()).isEqualTo(200);
@@ -76,7 +73,7 @@ class FailedLoginLimitTest implements TestPropertyProvider {
 
     @Test
     void one_address_cannot_lock_an_account_it_does_not_own() {
-        Api.TestUser victim = api().newUser("victim");
+        Api.TestUser victim = api.newUser("victim");
         String attacker = "203.0.113.70";
         for (int i = 0; i < 10; i++) {
             login(attacker, victim.email(), WRONG);
@@ -87,11 +84,7 @@ class FailedLoginLimitTest implements TestPropertyProvider {
     }
 
     private Reply login(String client, String email, String password) {
-        return api().send(HttpRequest.POST("/auth/login", Map.of("email", email, "password", password))
+        return api.send(HttpRequest.POST("/auth/login", Map.of("email", email, "password", password))
                 .header(FORWARDED_FOR, client));
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -2,13 +2,12 @@ package io.plansync.identity.plan;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -27,39 +26,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnonymousPlanChangeLimitTest implements TestPropertyProvider {
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
     private static final String T0 = "2025-06-01T12:00:00Z";
 
     private final TestDatabases.Database database = TestDatabases.fresh("identity");
     private final AuditTrail audit = new AuditTrail(database);
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     MeterRegistry metrics;
 
     @Override
     public Map<String, String> getProperties() {
-        return IdentityTestProperties.of(database, Map.of(
+        return IdentityTestProperties.of(database, TestAdmin.properties(), Map.of(
                 "identity.rate-limits.anonymous-plan-changes", "2",
-                "identity.rate-limits.anonymous-plan-changes-period", "1h",
-                "identity.bootstrap-admin.email", ADMIN_EMAIL,
-                "identity.bootstrap-admin.password", ADMIN_PASSWORD));
+                "identity.rate-limits.anonymous-plan-changes-period", "1h"));
     }
 
     @Test
     void an_address_past_its_limit_gets_429_and_verified_callers_are_not_limited() {
-        UUID user = api().newUser("target").id();
+        UUID user = api.newUser("target").id();
         AnonymousAttempts attempts = new AnonymousAttempts(metrics);
         long before = audit.lastId();
 
-        Reply first = api().putPlan(user, Api.planChange("pro", T0), null);
-        Reply second = api().postPlanChanges(Map.of("changes", List.of(Map.of("userId", user.toString(),
+        Reply first = api.putPlan(user, Api.planChange("pro", T0), null);
+        Reply second = api.postPlanChanges(Map.of("changes", List.of(Map.of("userId", user.toString(),
                 "plan", "pro", "status", "active", "updatedBy", "x", "timestamp", T0))), null);
-        Reply third = api().putPlan(user, Api.planChange("pro", T0), "not.a.token");
+        Reply third = api.putPlan(user, Api.planChange("pro", T0), "not.a.token");
 
         assertThat(first.status()).isEqualTo(401);
         assertThat(second.status()).isEqualTo(401);
@@ -69,12 +63,8 @@ class AnonymousPlanChangeLimitTest implements TestPropertyProvider {
         assertThat(attempts.count(AnonymousAttempts.SINGLE, "rate_limited", "RATE_LIMITED")).isEqualTo(1);
         assertThat(audit.rowsAfter(before)).isEmpty();
 
-        String admin = api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
-        assertThat(api().putPlan(user, Api.planChange("pro", T0), admin).status()).isEqualTo(200);
+        String admin = api.adminToken();
+        assertThat(api.putPlan(user, Api.planChange("pro", T0), admin).status()).isEqualTo(200);
         assertThat(audit.rowsAfter(before)).extracting(AuditTrail.Row::result).containsExactly("applied");
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -2,8 +2,6 @@ package io.plansync.identity.plan;
 
 import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -12,18 +10,18 @@ import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.LogLines;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.text.ParseException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,41 +37,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlanChangeAuditTest implements TestPropertyProvider {
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
     private static final String T0 = "2025-06-01T12:00:00Z";
+
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     private final TestDatabases.Database database = TestDatabases.fresh("identity");
     private final AuditTrail audit = new AuditTrail(database);
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     MeterRegistry metrics;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
-        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
-        return IdentityTestProperties.of(database, extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.of(database, payment.properties(), TestAdmin.properties());
     }
 
     @Test
     void an_applied_change_by_an_admin_is_audited_with_the_admin_and_the_change() throws ParseException {
-        UUID user = api().newUser("applied").id();
-        String token = adminToken();
+        UUID user = api.newUser("applied").id();
+        String token = api.adminToken();
         String eventId = "evt_" + UUID.randomUUID();
 
-        api().putPlan(user, Map.of("plan", "pro", "status", "active", "updatedBy", "admin-console",
+        api.putPlan(user, Map.of("plan", "pro", "status", "active", "updatedBy", "admin-console",
                 "timestamp", T0, "eventId", eventId), token);
 
         AuditTrail.Row row = audit.onlyRowFor(user);
@@ -94,10 +83,10 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void an_applied_change_by_a_service_is_audited_with_the_service_and_its_jti() {
-        UUID user = api().newUser("service").id();
+        UUID user = api.newUser("service").id();
         String token = payment.token("users:plan:write");
 
-        assertThat(api().putPlanAsService(user, Api.planChange("pro", T0), token).status()).isEqualTo(200);
+        assertThat(api.putPlanAsService(user, Api.planChange("pro", T0), token).status()).isEqualTo(200);
 
         AuditTrail.Row row = audit.onlyRowFor(user);
         assertThat(row.actorType()).isEqualTo("service");
@@ -109,11 +98,11 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void a_stale_change_is_audited_as_stale() throws ParseException {
-        UUID user = api().newUser("stale").id();
-        String token = adminToken();
-        api().putPlan(user, Api.planChange("pro", T0), token);
+        UUID user = api.newUser("stale").id();
+        String token = api.adminToken();
+        api.putPlan(user, Api.planChange("pro", T0), token);
 
-        api().putPlan(user, Api.planChange("enterprise", "2025-06-01T11:00:00Z"), token);
+        api.putPlan(user, Api.planChange("enterprise", "2025-06-01T11:00:00Z"), token);
 
         List<AuditTrail.Row> rows = audit.rowsFor(user);
         assertThat(rows).extracting(AuditTrail.Row::result).containsExactly("applied", "stale");
@@ -127,11 +116,11 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void a_duplicate_event_is_audited_as_duplicate() {
-        UUID user = api().newUser("duplicate").id();
+        UUID user = api.newUser("duplicate").id();
         String eventId = "evt_" + UUID.randomUUID();
-        api().putPlanAsService(user, Api.planChange("pro", T0, eventId), payment.token("users:plan:write"));
+        api.putPlanAsService(user, Api.planChange("pro", T0, eventId), payment.token("users:plan:write"));
 
-        api().putPlanAsService(user, Api.planChange("pro", "2025-06-01T13:00:00Z", eventId),
+        api.putPlanAsService(user, Api.planChange("pro", "2025-06-01T13:00:00Z", eventId),
                 payment.token("users:plan:write"));
 
         List<AuditTrail.Row> rows = audit.rowsFor(user);
@@ -143,10 +132,10 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void an_invalid_body_is_audited_as_refused_400() throws ParseException {
-        UUID user = api().newUser("invalid").id();
-        String token = adminToken();
+        UUID user = api.newUser("invalid").id();
+        String token = api.adminToken();
 
-        api().putPlan(user, Map.of("plan", "gold", "status", "active", "updatedBy", "admin-console", "timestamp", T0),
+        api.putPlan(user, Map.of("plan", "gold", "status", "active", "updatedBy", "admin-console", "timestamp", T0),
                 token);
 
         AuditTrail.Row row = audit.onlyRowFor(user);
@@ -157,22 +146,22 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void an_unreadable_body_is_audited_as_refused_400() throws ParseException {
-        UUID user = api().newUser("unreadable").id();
-        String token = adminToken();
+        UUID user = api.newUser("unreadable").id();
+        String token = api.adminToken();
 
-        api().putPlan(user, "{not json", token);
+        api.putPlan(user, "{not json", token);
 
         assertRow(audit.onlyRowFor(user), "user", subjectOf(token), jtiOf(token), 400, "VALIDATION_FAILED");
     }
 
     @Test
     void an_attempt_without_credentials_is_refused_401_counted_and_logged_but_not_audited() {
-        UUID user = api().newUser("anonymous").id();
+        UUID user = api.newUser("anonymous").id();
         AnonymousAttempts attempts = new AnonymousAttempts(metrics);
         double before = attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_INVALID");
 
         try (LogLines log = LogLines.of(AnonymousPlanChanges.class)) {
-            Reply reply = api().putPlan(user, Api.planChange("pro", T0), null);
+            Reply reply = api.putPlan(user, Api.planChange("pro", T0), null);
 
             assertThat(reply.status()).isEqualTo(401);
             assertThat(reply.code()).isEqualTo("AUTH_INVALID");
@@ -185,12 +174,12 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void an_attempt_with_a_refused_service_token_is_counted_but_not_audited() {
-        UUID user = api().newUser("bad-service-token").id();
+        UUID user = api.newUser("bad-service-token").id();
         String token = payment.sign(payment.claims("users:plan:write").audience("elsewhere").build());
         AnonymousAttempts attempts = new AnonymousAttempts(metrics);
         double before = attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_SERVICE_TOKEN_INVALID");
 
-        Reply reply = api().putPlanAsService(user, Api.planChange("pro", T0), token);
+        Reply reply = api.putPlanAsService(user, Api.planChange("pro", T0), token);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -201,12 +190,12 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void an_anonymous_attempt_with_a_nul_in_updated_by_is_refused_401_and_still_counted() {
-        UUID user = api().newUser("nul").id();
+        UUID user = api.newUser("nul").id();
         AnonymousAttempts attempts = new AnonymousAttempts(metrics);
         double before = attempts.count(AnonymousAttempts.SINGLE, "refused", "AUTH_INVALID");
 
         try (LogLines log = LogLines.of(AnonymousPlanChanges.class)) {
-            Reply reply = api().putPlan(user, "{\"plan\": \"pro\", \"status\": \"active\", "
+            Reply reply = api.putPlan(user, "{\"plan\": \"pro\", \"status\": \"active\", "
                     + "\"updatedBy\": \"\\u0000\", \"timestamp\": \"" + T0 + "\"}", null);
 
             assertThat(reply.status()).as("%s", reply).isEqualTo(401);
@@ -219,20 +208,20 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void a_plain_user_is_audited_as_refused_403() throws ParseException {
-        Api.TestUser user = api().newUser("plain");
-        String token = api().accessToken(user);
+        Api.TestUser user = api.newUser("plain");
+        String token = api.accessToken(user);
 
-        api().putPlan(user.id(), Api.planChange("enterprise", T0), token);
+        api.putPlan(user.id(), Api.planChange("enterprise", T0), token);
 
         assertRow(audit.onlyRowFor(user.id()), "user", user.id().toString(), jtiOf(token), 403, "FORBIDDEN");
     }
 
     @Test
     void a_service_without_the_scope_is_audited_as_refused_403() {
-        UUID user = api().newUser("scope").id();
+        UUID user = api.newUser("scope").id();
         String token = payment.token("users:read");
 
-        api().putPlanAsService(user, Api.planChange("pro", T0), token);
+        api.putPlanAsService(user, Api.planChange("pro", T0), token);
 
         assertRow(audit.onlyRowFor(user), "service", "payment-service", ForgedTokens.claimsOf(token).getJWTID(), 403,
                 "INSUFFICIENT_SCOPE");
@@ -241,10 +230,10 @@ class PlanChangeAuditTest implements TestPropertyProvider {
     @Test
     void an_unknown_user_is_audited_as_refused_404() throws ParseException {
         UUID unknown = UUID.randomUUID();
-        String token = adminToken();
+        String token = api.adminToken();
 
-        api().putPlan(unknown, Api.planChange("pro", T0), token);
-        api().putPlan("not-a-uuid", Api.planChange("pro", T0), token);
+        api.putPlan(unknown, Api.planChange("pro", T0), token);
+        api.putPlan("not-a-uuid", Api.planChange("pro", T0), token);
 
         assertRow(audit.onlyRowFor(unknown), "user", subjectOf(token), jtiOf(token), 404, "USER_NOT_FOUND");
         assertRow(audit.onlyRowFor("not-a-uuid"), "user", subjectOf(token), jtiOf(token), 404, "USER_NOT_FOUND");
@@ -252,8 +241,8 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     @Test
     void the_audit_trail_refuses_update_delete_and_truncate() throws SQLException {
-        UUID user = api().newUser("append-only").id();
-        api().putPlan(user, Api.planChange("gold", T0), adminToken());
+        UUID user = api.newUser("append-only").id();
+        api.putPlan(user, Api.planChange("gold", T0), api.adminToken());
         AuditTrail.Row before = audit.onlyRowFor(user);
 
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
@@ -286,13 +275,5 @@ class PlanChangeAuditTest implements TestPropertyProvider {
 
     private static String jtiOf(String token) throws ParseException {
         return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
-    }
-
-    private String adminToken() {
-        return api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

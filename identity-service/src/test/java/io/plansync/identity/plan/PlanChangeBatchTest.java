@@ -2,8 +2,6 @@ package io.plansync.identity.plan;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -13,14 +11,15 @@ import io.plansync.identity.IdentitySigningKey;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.PaymentServiceTokens;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import io.plansync.identity.accounts.User;
 import io.plansync.identity.accounts.UserRepository;
 import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,20 +45,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlanChangeBatchTest implements TestPropertyProvider {
     private static final String WRITE = "users:plan:write";
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
     private static final String T0 = "2025-06-01T12:00:00Z";
     private static final String ONE_HOUR_EARLIER = "2025-06-01T11:00:00Z";
     private static final String ONE_HOUR_LATER = "2025-06-01T13:00:00Z";
 
+    @RegisterExtension
+    final PaymentServiceTokens payment = new PaymentServiceTokens();
+
     private final TestDatabases.Database database = TestDatabases.fresh("identity");
     private final AuditTrail audit = new AuditTrail(database);
-    private final PaymentServiceTokens payment = new PaymentServiceTokens();
     private final IdentitySigningKey signingKey = new IdentitySigningKey();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Inject
     UserRepository users;
@@ -69,27 +67,19 @@ class PlanChangeBatchTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(payment.properties());
-        extra.putAll(signingKey.properties());
-        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
-        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
-        return IdentityTestProperties.of(database, extra);
-    }
-
-    @AfterAll
-    void stop() {
-        payment.close();
+        return IdentityTestProperties.of(database, payment.properties(), signingKey.properties(),
+                TestAdmin.properties());
     }
 
     @Test
     void each_change_ends_as_it_would_alone_and_results_follow_the_request() {
-        String admin = adminToken();
+        String admin = api.adminToken();
         UUID fresh = newUser("applied");
         UUID ahead = newUser("stale");
-        assertThat(api().putPlan(ahead, Api.planChange("pro", T0), admin).status()).isEqualTo(200);
+        assertThat(api.putPlan(ahead, Api.planChange("pro", T0), admin).status()).isEqualTo(200);
         UUID redelivered = newUser("duplicate");
         String seenEvent = "evt_" + UUID.randomUUID();
-        assertThat(api().putPlan(redelivered, Api.planChange("pro", T0, seenEvent), admin).status()).isEqualTo(200);
+        assertThat(api.putPlan(redelivered, Api.planChange("pro", T0, seenEvent), admin).status()).isEqualTo(200);
         UUID invalid = newUser("invalid");
         UUID unknown = UUID.randomUUID();
         String notAnId = "not-a-uuid-" + UUID.randomUUID();
@@ -100,7 +90,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         Map<String, Object> withoutUser = Map.of("plan", "pro", "status", "active", "updatedBy", "test",
                 "timestamp", T0);
 
-        Reply reply = api().postPlanChangesAsService(batch(
+        Reply reply = api.postPlanChangesAsService(batch(
                 change(fresh, "enterprise", T0, newEvent),
                 change(ahead, "enterprise", ONE_HOUR_EARLIER, null),
                 // Later than the user's plan, so only the event id can stop it.
@@ -164,7 +154,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     void a_change_that_is_not_an_object_is_refused_alone() {
         UUID user = newUser("after-null");
 
-        Reply reply = api().postPlanChangesAsService(
+        Reply reply = api.postPlanChangesAsService(
                 "{\"changes\": [null, {\"userId\": \"" + user + "\", \"plan\": \"pro\", \"status\": \"active\", "
                         + "\"updatedBy\": \"test\", \"timestamp\": \"" + T0 + "\"}]}", payment.token(WRITE));
 
@@ -185,7 +175,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
             changes.add(change(descending.get(i), plans.get(i), T0, null));
         }
 
-        Reply reply = api().postPlanChanges(Map.of("changes", changes), adminToken());
+        Reply reply = api.postPlanChanges(Map.of("changes", changes), api.adminToken());
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(results(reply)).extracting(r -> r.get("userId"))
@@ -198,7 +188,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     void two_changes_for_one_user_in_reverse_time_order_end_on_the_newest() {
         UUID user = newUser("reversed");
 
-        Reply reply = api().postPlanChangesAsService(batch(
+        Reply reply = api.postPlanChangesAsService(batch(
                 change(user, "enterprise", ONE_HOUR_LATER, "evt_" + UUID.randomUUID()),
                 change(user, "pro", T0, "evt_" + UUID.randomUUID())), payment.token(WRITE));
 
@@ -216,7 +206,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     void changes_for_one_user_apply_in_time_order_whatever_the_request_order() {
         UUID user = newUser("older-in-batch");
 
-        Reply reply = api().postPlanChangesAsService(batch(
+        Reply reply = api.postPlanChangesAsService(batch(
                 change(user, "enterprise", ONE_HOUR_LATER, null),
                 change(user, "pro", T0, null),
                 change(user, "free", ONE_HOUR_EARLIER, null)), payment.token(WRITE));
@@ -225,7 +215,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         assertThat(user(user).plan()).isEqualTo("enterprise");
 
         // Now the user is at ONE_HOUR_LATER: an older change in a new batch is stale against the stored time.
-        Reply later = api().postPlanChangesAsService(batch(change(user, "pro", T0, null)), payment.token(WRITE));
+        Reply later = api.postPlanChangesAsService(batch(change(user, "pro", T0, null)), payment.token(WRITE));
 
         assertThat(results(later)).extracting(r -> r.get("applied")).containsExactly(false);
         assertThat(user(user).plan()).isEqualTo("enterprise");
@@ -236,7 +226,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         UUID user = newUser("twice");
         String eventId = "evt_" + UUID.randomUUID();
 
-        Reply reply = api().postPlanChangesAsService(batch(
+        Reply reply = api.postPlanChangesAsService(batch(
                 change(user, "pro", T0, eventId),
                 change(user, "enterprise", ONE_HOUR_LATER, eventId)), payment.token(WRITE));
 
@@ -257,7 +247,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         Collections.shuffle(changes, new Random(7));
 
         long before = audit.lastId();
-        Reply reply = api().postPlanChangesAsService(Map.of("changes", changes), payment.token(WRITE));
+        Reply reply = api.postPlanChangesAsService(Map.of("changes", changes), payment.token(WRITE));
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(results(reply)).hasSize(100).extracting(PlanChangeBatchTest::status).containsOnly(200);
@@ -280,7 +270,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
             }
             // Each batch names the users in another order; the service must lock them in one order regardless.
             Collections.shuffle(changes, new Random(batch));
-            return api().postPlanChangesAsService(Map.of("changes", changes), payment.token(WRITE));
+            return api.postPlanChangesAsService(Map.of("changes", changes), payment.token(WRITE));
         });
 
         assertThat(replies).extracting(Reply::status).containsOnly(200);
@@ -296,7 +286,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         UUID ahead = newUser("from-the-future");
         UUID fine = newUser("fine");
 
-        Reply reply = api().postPlanChangesAsService(batch(
+        Reply reply = api.postPlanChangesAsService(batch(
                 change(ahead, "enterprise", Instant.now().plusSeconds(3600).toString(), null),
                 change(fine, "pro", T0, null)), payment.token(WRITE));
 
@@ -313,7 +303,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         UUID odd = newUser("odd-year");
         UUID fine = newUser("fine");
 
-        Reply reply = api().postPlanChangesAsService(batch(change(odd, "pro", "+999999-01-01T00:00:00Z", null),
+        Reply reply = api.postPlanChangesAsService(batch(change(odd, "pro", "+999999-01-01T00:00:00Z", null),
                 change(fine, "pro", T0, null)), payment.token(WRITE));
 
         assertThat(reply.status()).isEqualTo(200);
@@ -332,7 +322,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         AnonymousAttempts attempts = new AnonymousAttempts(metrics);
         double counted = attempts.count(AnonymousAttempts.BATCH, "refused", "AUTH_INVALID");
 
-        Reply reply = api().postPlanChanges(batch(change(first, "pro", T0, null),
+        Reply reply = api.postPlanChanges(batch(change(first, "pro", T0, null),
                 change(second, "enterprise", T0, null)), null);
 
         assertThat(reply.status()).isEqualTo(401);
@@ -354,7 +344,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         AnonymousAttempts attempts = new AnonymousAttempts(metrics);
         double counted = attempts.count(AnonymousAttempts.BATCH, "refused", "AUTH_SERVICE_TOKEN_INVALID");
 
-        Reply reply = api().postPlanChangesAsService(batch(change(user, "pro", T0, null)), token);
+        Reply reply = api.postPlanChangesAsService(batch(change(user, "pro", T0, null)), token);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_SERVICE_TOKEN_INVALID");
@@ -370,7 +360,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         UUID user = newUser("scope");
         String token = payment.token("users:read");
 
-        Reply reply = api().postPlanChangesAsService(batch(change(user, "pro", T0, null)), token);
+        Reply reply = api.postPlanChangesAsService(batch(change(user, "pro", T0, null)), token);
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.code()).isEqualTo("INSUFFICIENT_SCOPE");
@@ -388,7 +378,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         UUID user = newUser("target");
         long before = audit.lastId();
 
-        Reply reply = api().postPlanChanges(batch(change(user, "pro", T0, null)),
+        Reply reply = api.postPlanChanges(batch(change(user, "pro", T0, null)),
                 signingKey.sign(signingKey.claims(staff, "operator").build()));
 
         assertThat(reply.status()).isEqualTo(403);
@@ -403,11 +393,11 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         UUID first = newUser("replay");
         UUID second = newUser("replay");
         String token = payment.token(WRITE);
-        assertThat(api().postPlanChangesAsService(batch(change(first, "pro", T0, null)), token).status())
+        assertThat(api.postPlanChangesAsService(batch(change(first, "pro", T0, null)), token).status())
                 .isEqualTo(200);
         long beforeReplay = audit.lastId();
 
-        Reply replay = api().postPlanChangesAsService(batch(change(second, "enterprise", T0, null),
+        Reply replay = api.postPlanChangesAsService(batch(change(second, "enterprise", T0, null),
                 change(first, "enterprise", ONE_HOUR_LATER, null)), token);
 
         assertThat(replay.status()).isEqualTo(401);
@@ -423,7 +413,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     void an_empty_batch_is_400_and_audited_once() {
         String token = payment.token(WRITE);
 
-        Reply reply = api().postPlanChangesAsService(Map.of("changes", List.of()), token);
+        Reply reply = api.postPlanChangesAsService(Map.of("changes", List.of()), token);
 
         assertInvalidBody(reply);
         List<AuditTrail.Row> rows = audit.rowsWithJti(ForgedTokens.claimsOf(token).getJWTID());
@@ -441,7 +431,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
         }
 
         long before = audit.lastId();
-        Reply reply = api().postPlanChangesAsService(Map.of("changes", changes), payment.token(WRITE));
+        Reply reply = api.postPlanChangesAsService(Map.of("changes", changes), payment.token(WRITE));
 
         assertInvalidBody(reply);
         assertThat(user(user).plan()).isEqualTo("free");
@@ -455,7 +445,7 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     void an_unreadable_body_is_400_without_echoing_it_and_audited_once() {
         String token = payment.token(WRITE);
 
-        Reply reply = api().postPlanChangesAsService("{\"changes\": [SECRET-VALUE", token);
+        Reply reply = api.postPlanChangesAsService("{\"changes\": [SECRET-VALUE", token);
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.code()).isEqualTo("VALIDATION_FAILED");
@@ -467,12 +457,12 @@ class PlanChangeBatchTest implements TestPropertyProvider {
 
     @Test
     void a_body_without_a_changes_array_is_400() {
-        String admin = adminToken();
+        String admin = api.adminToken();
 
-        assertInvalidBody(api().postPlanChanges(Map.of(), admin));
-        assertInvalidBody(api().postPlanChanges("{\"changes\": null}", admin));
-        assertThat(api().postPlanChanges("", admin).status()).isEqualTo(400);
-        assertThat(api().postPlanChanges("[]", admin).status()).isEqualTo(400);
+        assertInvalidBody(api.postPlanChanges(Map.of(), admin));
+        assertInvalidBody(api.postPlanChanges("{\"changes\": null}", admin));
+        assertThat(api.postPlanChanges("", admin).status()).isEqualTo(400);
+        assertThat(api.postPlanChanges("[]", admin).status()).isEqualTo(400);
     }
 
     /** 400 VALIDATION_FAILED as problem+json, naming {@code changes}. */
@@ -515,18 +505,10 @@ class PlanChangeBatchTest implements TestPropertyProvider {
     }
 
     private UUID newUser(String label) {
-        return api().newUser(label).id();
+        return api.newUser(label).id();
     }
 
     private User user(UUID id) {
         return users.findById(id).orElseThrow();
-    }
-
-    private String adminToken() {
-        return api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -1,8 +1,6 @@
 package io.plansync.identity.plan;
 
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -10,6 +8,7 @@ import io.plansync.identity.Concurrently;
 import io.plansync.identity.IdentitySigningKey;
 import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.Reply;
+import io.plansync.identity.TestAdmin;
 import jakarta.inject.Inject;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlanChangeTest implements TestPropertyProvider {
-    private static final String ADMIN_EMAIL = "admin@plansync.test";
-    private static final String ADMIN_PASSWORD = "admin password for tests";
     private static final String T0 = "2025-06-01T12:00:00Z";
     private static final String ONE_HOUR_EARLIER = "2025-06-01T11:00:00Z";
     private static final String ONE_HOUR_LATER = "2025-06-01T13:00:00Z";
@@ -40,24 +37,20 @@ class PlanChangeTest implements TestPropertyProvider {
     private final IdentitySigningKey signingKey = new IdentitySigningKey();
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> extra = new HashMap<>(signingKey.properties());
-        extra.put("identity.bootstrap-admin.email", ADMIN_EMAIL);
-        extra.put("identity.bootstrap-admin.password", ADMIN_PASSWORD);
-        return IdentityTestProperties.freshDatabase(extra);
+        return IdentityTestProperties.freshDatabase(signingKey.properties(), TestAdmin.properties());
     }
 
     @Test
     void an_admin_changes_a_plan_and_the_user_sees_it() {
-        Api.TestUser user = api().newUser("upgraded");
+        Api.TestUser user = api.newUser("upgraded");
         Map<String, Object> body = Map.of("plan", "pro", "status", "active", "updatedBy", "admin-console",
                 "timestamp", T0, "eventId", "evt_" + UUID.randomUUID());
 
-        Reply reply = api().putPlan(user.id(), body, adminToken());
+        Reply reply = api.putPlan(user.id(), body, api.adminToken());
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsOnlyKeys("success", "userId", "plan", "status", "updatedBy", "timestamp",
@@ -74,15 +67,15 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void a_super_admin_changes_a_plan_but_an_operator_may_not() {
-        Api.TestUser staff = api().newUser("staff");
-        Api.TestUser user = api().newUser("by-role");
+        Api.TestUser staff = api.newUser("staff");
+        Api.TestUser user = api.newUser("by-role");
 
-        Reply operator = api().putPlan(user.id(), Api.planChange("enterprise", T0),
+        Reply operator = api.putPlan(user.id(), Api.planChange("enterprise", T0),
                 signingKey.sign(signingKey.claims(staff.id(), "user", "operator").build()));
         assertThat(operator.status()).isEqualTo(403);
         assertThat(me(user)).containsEntry("plan", "free");
 
-        Reply superAdmin = api().putPlan(user.id(), Api.planChange("enterprise", T0),
+        Reply superAdmin = api.putPlan(user.id(), Api.planChange("enterprise", T0),
                 signingKey.sign(signingKey.claims(staff.id(), "user", "super_admin").build()));
         assertThat(superAdmin.status()).isEqualTo(200);
         assertThat(me(user)).containsEntry("plan", "enterprise");
@@ -90,10 +83,10 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void a_status_change_is_applied_too() {
-        Api.TestUser user = api().newUser("inactive");
+        Api.TestUser user = api.newUser("inactive");
 
-        Reply reply = api().putPlan(user.id(), Map.of("plan", "enterprise", "status", "inactive",
-                "updatedBy", "admin-console", "timestamp", T0), adminToken());
+        Reply reply = api.putPlan(user.id(), Map.of("plan", "enterprise", "status", "inactive",
+                "updatedBy", "admin-console", "timestamp", T0), api.adminToken());
 
         assertThat(reply.json()).containsEntry("applied", true);
         assertThat(me(user)).containsEntry("plan", "enterprise").containsEntry("status", "inactive");
@@ -101,17 +94,17 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void an_older_change_is_not_applied_but_a_newer_one_is() {
-        Api.TestUser user = api().newUser("ordering");
-        String admin = adminToken();
-        api().putPlan(user.id(), Api.planChange("pro", T0), admin);
+        Api.TestUser user = api.newUser("ordering");
+        String admin = api.adminToken();
+        api.putPlan(user.id(), Api.planChange("pro", T0), admin);
 
-        Reply stale = api().putPlan(user.id(), Api.planChange("enterprise", ONE_HOUR_EARLIER), admin);
+        Reply stale = api.putPlan(user.id(), Api.planChange("enterprise", ONE_HOUR_EARLIER), admin);
 
         assertThat(stale.status()).isEqualTo(200);
         assertThat(stale.json()).containsEntry("success", true).containsEntry("applied", false);
         assertThat(me(user)).containsEntry("plan", "pro");
 
-        Reply newer = api().putPlan(user.id(), Api.planChange("free", ONE_HOUR_LATER), admin);
+        Reply newer = api.putPlan(user.id(), Api.planChange("free", ONE_HOUR_LATER), admin);
 
         assertThat(newer.json()).containsEntry("applied", true);
         assertThat(me(user)).containsEntry("plan", "free");
@@ -119,12 +112,12 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void an_offset_timestamp_is_compared_as_the_instant_it_names() {
-        Api.TestUser user = api().newUser("offsets");
-        String admin = adminToken();
-        api().putPlan(user.id(), Api.planChange("pro", T0), admin);
+        Api.TestUser user = api.newUser("offsets");
+        String admin = api.adminToken();
+        api.putPlan(user.id(), Api.planChange("pro", T0), admin);
 
         // 12:30 in UTC+01:00 is 11:30Z: older than T0, though it reads later.
-        Reply reply = api().putPlan(user.id(), Api.planChange("enterprise", "2025-06-01T12:30:00+01:00"), admin);
+        Reply reply = api.putPlan(user.id(), Api.planChange("enterprise", "2025-06-01T12:30:00+01:00"), admin);
 
         assertThat(reply.json()).containsEntry("applied", false);
         assertThat(me(user)).containsEntry("plan", "pro");
@@ -132,14 +125,14 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void the_same_event_id_is_not_applied_twice() {
-        Api.TestUser user = api().newUser("redelivered");
-        String admin = adminToken();
+        Api.TestUser user = api.newUser("redelivered");
+        String admin = api.adminToken();
         String eventId = "evt_" + UUID.randomUUID();
-        assertThat(api().putPlan(user.id(), Api.planChange("pro", T0, eventId), admin).json())
+        assertThat(api.putPlan(user.id(), Api.planChange("pro", T0, eventId), admin).json())
                 .containsEntry("applied", true);
 
         // Even at a later time, so only the event id can stop it.
-        Reply again = api().putPlan(user.id(), Api.planChange("enterprise", ONE_HOUR_LATER, eventId), admin);
+        Reply again = api.putPlan(user.id(), Api.planChange("enterprise", ONE_HOUR_LATER, eventId), admin);
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json()).containsEntry("success", true).containsEntry("applied", false);
@@ -148,12 +141,12 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void the_same_event_delivered_many_times_at_once_is_applied_once() throws Exception {
-        Api.TestUser user = api().newUser("concurrent");
-        String admin = adminToken();
+        Api.TestUser user = api.newUser("concurrent");
+        String admin = api.adminToken();
         String eventId = "evt_" + UUID.randomUUID();
 
         List<Reply> replies = Concurrently.run(8,
-                () -> api().putPlan(user.id(), Api.planChange("pro", T0, eventId), admin));
+                () -> api.putPlan(user.id(), Api.planChange("pro", T0, eventId), admin));
 
         assertThat(replies).extracting(Reply::status).containsOnly(200);
         assertThat(replies).extracting(r -> r.json().get("applied")).containsOnlyOnce(true).containsOnly(true, false);
@@ -189,10 +182,10 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void a_timestamp_just_ahead_within_the_allowed_clock_skew_is_accepted() {
-        Api.TestUser user = api().newUser("skew");
+        Api.TestUser user = api.newUser("skew");
 
-        Reply reply = api().putPlan(user.id(), Api.planChange("pro", Instant.now().plusSeconds(5).toString()),
-                adminToken());
+        Reply reply = api.putPlan(user.id(), Api.planChange("pro", Instant.now().plusSeconds(5).toString()),
+                api.adminToken());
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(reply.json()).containsEntry("applied", true);
@@ -228,9 +221,9 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void no_credentials_is_401_with_www_authenticate_bearer() {
-        Api.TestUser user = api().newUser("anonymous");
+        Api.TestUser user = api.newUser("anonymous");
 
-        Reply reply = api().putPlan(user.id(), Api.planChange("pro", T0), null);
+        Reply reply = api.putPlan(user.id(), Api.planChange("pro", T0), null);
 
         assertThat(reply.status()).isEqualTo(401);
         assertThat(reply.code()).isEqualTo("AUTH_INVALID");
@@ -240,9 +233,9 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void a_plain_user_may_not_change_plans_not_even_its_own() {
-        Api.TestUser user = api().newUser("self-upgrade");
+        Api.TestUser user = api.newUser("self-upgrade");
 
-        Reply reply = api().putPlan(user.id(), Api.planChange("enterprise", T0), api().accessToken(user));
+        Reply reply = api.putPlan(user.id(), Api.planChange("enterprise", T0), api.accessToken(user));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.code()).isEqualTo("FORBIDDEN");
@@ -251,10 +244,10 @@ class PlanChangeTest implements TestPropertyProvider {
 
     @Test
     void an_unknown_user_is_404_user_not_found() {
-        String admin = adminToken();
+        String admin = api.adminToken();
 
-        Reply unknown = api().putPlan(UUID.randomUUID(), Api.planChange("pro", T0), admin);
-        Reply notAnId = api().putPlan("not-a-uuid", Api.planChange("pro", T0), admin);
+        Reply unknown = api.putPlan(UUID.randomUUID(), Api.planChange("pro", T0), admin);
+        Reply notAnId = api.putPlan("not-a-uuid", Api.planChange("pro", T0), admin);
 
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.code()).isEqualTo("USER_NOT_FOUND");
@@ -264,9 +257,9 @@ class PlanChangeTest implements TestPropertyProvider {
 
     /** Sends an invalid body as the admin: 400 VALIDATION_FAILED, and the user's plan is unchanged. */
     private Reply assertInvalid(Object body) {
-        Api.TestUser user = api().newUser("invalid");
+        Api.TestUser user = api.newUser("invalid");
 
-        Reply reply = api().putPlan(user.id(), body, adminToken());
+        Reply reply = api.putPlan(user.id(), body, api.adminToken());
 
         assertThat(reply.status()).as("status for %s", body).isEqualTo(400);
         assertThat(reply.code()).isEqualTo("VALIDATION_FAILED");
@@ -276,16 +269,8 @@ class PlanChangeTest implements TestPropertyProvider {
     }
 
     private Map<String, Object> me(Api.TestUser user) {
-        Reply reply = api().get("/users/me", api().accessToken(user));
+        Reply reply = api.get("/users/me", api.accessToken(user));
         assertThat(reply.status()).isEqualTo(200);
         return reply.json();
-    }
-
-    private String adminToken() {
-        return api().accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }

@@ -10,8 +10,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.identity.Api;
@@ -40,17 +38,16 @@ class AccessTokenTest implements TestPropertyProvider {
     private final TestDatabases.Database database = TestDatabases.fresh("identity");
 
     @Inject
-    @Client("/")
-    HttpClient http;
+    Api api;
 
     @Override
     public Map<String, String> getProperties() {
-        return IdentityTestProperties.of(database, Map.of());
+        return IdentityTestProperties.of(database);
     }
 
     @Test
     void health_answers_200_without_credentials() {
-        Reply reply = api().send(HttpRequest.GET("/health"));
+        Reply reply = api.send(HttpRequest.GET("/health"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("status", "UP");
@@ -58,7 +55,7 @@ class AccessTokenTest implements TestPropertyProvider {
 
     @Test
     void the_jwks_publishes_the_ec_public_key_under_its_rfc7638_thumbprint() throws Exception {
-        Reply reply = api().send(HttpRequest.GET("/.well-known/jwks.json"));
+        Reply reply = api.send(HttpRequest.GET("/.well-known/jwks.json"));
 
         assertThat(reply.status()).isEqualTo(200);
         List<JWK> keys = JWKSet.parse(reply.body()).getKeys();
@@ -86,7 +83,6 @@ class AccessTokenTest implements TestPropertyProvider {
 
     @Test
     void an_access_token_from_login_verifies_against_the_published_key() throws Exception {
-        Api api = api();
         Api.TestUser user = api.newUser("jwks");
         Instant before = Instant.now().minusSeconds(1);
 
@@ -115,7 +111,6 @@ class AccessTokenTest implements TestPropertyProvider {
 
     @Test
     void every_access_token_has_its_own_jti() throws Exception {
-        Api api = api();
         Api.TestUser user = api.newUser("jti");
 
         String first = api.accessToken(user);
@@ -128,7 +123,6 @@ class AccessTokenTest implements TestPropertyProvider {
     @Test
     void a_login_token_works_on_users_me_but_a_token_signed_by_another_key_with_the_same_kid_does_not()
             throws Exception {
-        Api api = api();
         Api.TestUser user = api.newUser("same-kid");
         SignedJWT genuine = SignedJWT.parse(api.accessToken(user));
 
@@ -143,11 +137,7 @@ class AccessTokenTest implements TestPropertyProvider {
     }
 
     private ECKey publishedKey() throws Exception {
-        Reply reply = api().send(HttpRequest.GET("/.well-known/jwks.json"));
+        Reply reply = api.send(HttpRequest.GET("/.well-known/jwks.json"));
         return (ECKey) JWKSet.parse(reply.body()).getKeys().getFirst();
-    }
-
-    private Api api() {
-        return new Api(http);
     }
 }
