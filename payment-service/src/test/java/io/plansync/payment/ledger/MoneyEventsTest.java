@@ -7,20 +7,18 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.payment.PaymentFixture;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
 import io.plansync.testing.SqlRows;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
-import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MoneyEventsTest implements TestPropertyProvider {
-    private final StripeStandIn stripe = new StripeStandIn();
-    private final TestUserTokens users = new TestUserTokens();
-    private final TestDatabases.Database database = TestDatabases.fresh("payments");
-    private Connection jdbc;
-    private SqlRows rows;
+    @RegisterExtension
+    final PaymentFixture fixture = new PaymentFixture();
+    private final StripeStandIn stripe = fixture.stripe();
+    private final TestUserTokens users = fixture.users();
+    private final Connection jdbc = fixture.jdbc();
+    private final SqlRows rows = fixture.rows();
 
     @Inject
     @Client("/")
@@ -48,22 +47,8 @@ class MoneyEventsTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return PaymentTestProperties.of(database, stripe.url(), "http://127.0.0.1:9", users.jwksUrl(),
-                Map.of("plansync.outbox.relay-enabled", "false",
-                        "plansync.ledger.accept-external-payment-intents", "false"));
-    }
-
-    @BeforeAll
-    void connect() throws SQLException {
-        jdbc = database.connect();
-        rows = new SqlRows(jdbc);
-    }
-
-    @AfterAll
-    void stop() throws SQLException {
-        jdbc.close();
-        stripe.close();
-        users.close();
+        return fixture.properties(Map.of("plansync.outbox.relay-enabled", "false",
+                "plansync.ledger.accept-external-payment-intents", "false"));
     }
 
     @Test

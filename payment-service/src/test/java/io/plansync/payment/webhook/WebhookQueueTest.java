@@ -11,20 +11,20 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.payment.PaymentFixture;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
 import io.plansync.payment.ledger.Ledger;
+import io.plansync.payment.userplan.UserPlanLock;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
-import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
@@ -57,10 +57,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhookQueueTest implements TestPropertyProvider {
     private static final int CAPACITY = 3;
 
-    private final StripeStandIn stripe = new StripeStandIn();
-    private final TestUserTokens users = new TestUserTokens();
-    private final TestDatabases.Database database = TestDatabases.fresh("payments");
-    private Connection jdbc;
+    @RegisterExtension
+    final PaymentFixture fixture = new PaymentFixture();
+    private final StripeStandIn stripe = fixture.stripe();
+    private final TestUserTokens users = fixture.users();
+    private final Connection jdbc = fixture.jdbc();
 
     @Inject
     @Client("/")
@@ -77,25 +78,12 @@ class WebhookQueueTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return PaymentTestProperties.of(database, stripe.url(), "http://127.0.0.1:9", users.jwksUrl(),
-                Map.of("plansync.outbox.relay-enabled", "false",
-                        "plansync.webhook.group-commit.committers", "1",
-                        "plansync.webhook.group-commit.queue-capacity", Integer.toString(CAPACITY),
-                        // Long enough to hold the committer while the queue fills.
-                        "plansync.webhook.group-commit.lock-wait", "15s",
-                        "plansync.webhook.group-commit.answer-within", "40s"));
-    }
-
-    @BeforeAll
-    void connect() throws SQLException {
-        jdbc = database.connect();
-    }
-
-    @AfterAll
-    void stop() throws SQLException {
-        jdbc.close();
-        stripe.close();
-        users.close();
+        return fixture.properties(Map.of("plansync.outbox.relay-enabled", "false",
+                "plansync.webhook.group-commit.committers", "1",
+                "plansync.webhook.group-commit.queue-capacity", Integer.toString(CAPACITY),
+                // Long enough to hold the committer while the queue fills.
+                "plansync.webhook.group-commit.lock-wait", "15s",
+                "plansync.webhook.group-commit.answer-within", "40s"));
     }
 
     @Test
@@ -215,12 +203,12 @@ class WebhookQueueTest implements TestPropertyProvider {
     }
 
     private void lock(UUID user) {
-        count("select count(*) from (select pg_advisory_lock(hashtextextended('plansync.user:' || ?, 0))) l",
+        count("select count(*) from (select pg_advisory_lock(" + UserPlanLock.keyOf("?") + ")) l",
                 user.toString());
     }
 
     private void unlock(UUID user) {
-        count("select count(*) from (select pg_advisory_unlock(hashtextextended('plansync.user:' || ?, 0))) l",
+        count("select count(*) from (select pg_advisory_unlock(" + UserPlanLock.keyOf("?") + ")) l",
                 user.toString());
     }
 

@@ -10,6 +10,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.payment.PaymentFixture;
 import io.plansync.payment.PaymentTestProperties;
 import io.plansync.payment.TestUserTokens;
 import io.plansync.payment.ledger.GroupCommitProperties;
@@ -18,24 +19,17 @@ import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.SqlRows;
 import io.plansync.testing.StripeWebhooks;
-import io.plansync.testing.TestDatabases;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,11 +52,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhookTest implements TestPropertyProvider {
     private static final String SECRET = PaymentTestProperties.WEBHOOK_SECRET;
 
-    private final StripeStandIn stripe = new StripeStandIn();
-    private final TestUserTokens users = new TestUserTokens();
-    private final TestDatabases.Database database = TestDatabases.fresh("payments");
-    private Connection jdbc;
-    private SqlRows rows;
+    @RegisterExtension
+    final PaymentFixture fixture = new PaymentFixture();
+    private final StripeStandIn stripe = fixture.stripe();
+    private final TestUserTokens users = fixture.users();
+    private final Connection jdbc = fixture.jdbc();
+    private final SqlRows rows = fixture.rows();
 
     @Inject
     @Client("/")
@@ -79,23 +74,9 @@ class WebhookTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return PaymentTestProperties.of(database, stripe.url(), "http://127.0.0.1:9", users.jwksUrl(),
-                Map.of("plansync.outbox.relay-enabled", "false",
-                        // Short enough for the held-lock tests, long enough to hold a gate while events queue.
-                        "plansync.webhook.group-commit.lock-wait", "5s"));
-    }
-
-    @BeforeAll
-    void connect() throws SQLException {
-        jdbc = database.connect();
-        rows = new SqlRows(jdbc);
-    }
-
-    @AfterAll
-    void stop() throws SQLException {
-        jdbc.close();
-        stripe.close();
-        users.close();
+        return fixture.properties(Map.of("plansync.outbox.relay-enabled", "false",
+                // Short enough for the held-lock tests, long enough to hold a gate while events queue.
+                "plansync.webhook.group-commit.lock-wait", "5s"));
     }
 
     // --- only verified events get in ----------------------------------------------------------------------------
