@@ -2,6 +2,7 @@ package io.plansync.bench;
 
 import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
+import io.plansync.testing.SystemWiring;
 import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
 
@@ -49,29 +50,19 @@ final class BenchSystem implements AutoCloseable {
         this.options = options;
         int identityPort = ServiceProcess.freePort();
         int paymentPort = ServiceProcess.freePort();
-        identity = ServiceProcess.of("identity-service", identityPort, Map.of(
-                "IDENTITY_PORT", Integer.toString(identityPort),
-                "DATASOURCES_DEFAULT_URL", identityDb.url(),
-                "DATASOURCES_DEFAULT_USERNAME", identityDb.user(),
-                "DATASOURCES_DEFAULT_PASSWORD", identityDb.password(),
-                "IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
-                "http://127.0.0.1:" + paymentPort + "/.well-known/jwks.json",
-                "IDENTITY_ARGON2_MEMORY_KIB", "1024", "IDENTITY_ARGON2_ITERATIONS", "1",
-                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey(),
-                "LOG_LEVEL", "WARN"));
-        Map<String, String> env = new HashMap<>();
-        env.put("PAYMENT_PORT", Integer.toString(paymentPort));
-        env.put("DATASOURCES_DEFAULT_URL", paymentDb.url());
-        env.put("DATASOURCES_DEFAULT_USERNAME", paymentDb.user());
-        env.put("DATASOURCES_DEFAULT_PASSWORD", paymentDb.password());
+        Map<String, String> wires = SystemWiring.onThisMachine(identityPort, identityDb, paymentPort, paymentDb);
+        wires.putAll(Map.of("admin.email", "admin@bench.test", "admin.password", "bench admin " + UUID.randomUUID(),
+                // Stripe is not called: the load's events stand for PaymentIntents created elsewhere.
+                "stripe.url", "http://127.0.0.1:9", "stripe.key", "sk_test_bench",
+                "stripe.webhook-secret", webhookSecret));
+        Map<String, String> identityEnv = new HashMap<>(SystemWiring.environment("identity", wires));
+        identityEnv.putAll(Map.of("IDENTITY_ARGON2_MEMORY_KIB", "1024", "IDENTITY_ARGON2_ITERATIONS", "1",
+                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey(), "LOG_LEVEL", "WARN"));
+        identity = ServiceProcess.of("identity-service", identityPort, identityEnv);
+        Map<String, String> env = new HashMap<>(SystemWiring.environment("payment", wires));
         env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", PemKeys.toPem(PemKeys.generate()));
-        env.put("STRIPE_SECRET_KEY", "sk_test_bench");
-        env.put("STRIPE_WEBHOOK_SECRET", webhookSecret);
-        env.put("STRIPE_API_BASE", "http://127.0.0.1:9");
-        env.put("IDENTITY_URL", identity.url());
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", options.maxBackoff());
         env.put("PLANSYNC_RECONCILE_ENABLED", "false");
-        // The load's events stand for PaymentIntents created elsewhere (Stripe is not called to create them).
         env.put("PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true");
         // --relay off: the webhook path alone, to tell its cost from the relay's and identity-service's.
         env.put("PLANSYNC_OUTBOX_RELAY_ENABLED", Boolean.toString(options.relay()));

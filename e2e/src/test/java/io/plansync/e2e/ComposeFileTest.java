@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.testing.SystemWiring;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -51,6 +52,21 @@ class ComposeFileTest {
         }
         assertThat(environment("payment-service"))
                 .containsKeys("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "IDENTITY_URL");
+    }
+
+    /** The same wiring as plansync-local, the end-to-end tests and the benchmark: dev/wiring. */
+    @Test
+    void each_service_is_wired_as_dev_wiring_describes() {
+        Map<String, String> compose = Map.of("identity.port", "8081", "payment.port", "8082",
+                "identity.url", "http://identity-service:8081", "payment.url", "http://payment-service:8082");
+        for (SystemWiring.Entry entry : SystemWiring.entries()) {
+            Map<String, Object> environment = environment(entry.service() + "-service");
+            assertThat(environment).as(entry.service() + "-service").containsKey(entry.variable());
+            if (compose.keySet().containsAll(entry.names())) {
+                assertThat(String.valueOf(environment.get(entry.variable()))).as(entry.variable())
+                        .isEqualTo(entry.render(compose));
+            }
+        }
     }
 
     @Test
