@@ -69,11 +69,11 @@ final class PlanSyncSystem implements AutoCloseable {
         identityEnv.putAll(this.settings);
         identity = ServiceProcess.of("identity-service", identityPort, identityEnv).start();
         for (int port : paymentPorts) {
-            payments.add(paymentOn(port).start());
+            payments.add(paymentOn(port, Map.of()).start());
         }
     }
 
-    private ServiceProcess paymentOn(int port) {
+    private ServiceProcess paymentOn(int port, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("PAYMENT_PORT", Integer.toString(port));
         env.put("DATASOURCES_DEFAULT_URL", viaProxy(paymentDatabase));
@@ -89,6 +89,7 @@ final class PlanSyncSystem implements AutoCloseable {
         env.put("PLANSYNC_OUTBOX_MAX_ATTEMPTS", "1000");
         env.put("PLANSYNC_OUTBOX_POLL_INTERVAL", "1s");
         env.putAll(settings);
+        env.putAll(extra);
         return ServiceProcess.of("payment-service", port, env);
     }
 
@@ -106,7 +107,12 @@ final class PlanSyncSystem implements AutoCloseable {
 
     /** Starts a payment replica again on its port, after a stop or a kill. */
     void restartPayment(int replica) {
-        payments.set(replica, paymentOn(paymentPorts.get(replica)).start());
+        restartPayment(replica, Map.of());
+    }
+
+    /** {@link #restartPayment(int)} with these settings on top of the system's. */
+    void restartPayment(int replica, Map<String, String> extra) {
+        payments.set(replica, paymentOn(paymentPorts.get(replica), extra).start());
     }
 
     // --- the calls a client, Stripe and an operator make, over HTTP only ---

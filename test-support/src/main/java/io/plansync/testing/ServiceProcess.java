@@ -102,6 +102,10 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
+        // A safety net: a test whose clean-up never runs (its context failed to start, say) must not leave the
+        // service running after the test JVM is gone.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-reaper"));
         awaitHealthy(Duration.ofSeconds(60));
         return this;
     }

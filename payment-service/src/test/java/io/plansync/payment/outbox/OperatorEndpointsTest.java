@@ -207,6 +207,31 @@ class OperatorEndpointsTest implements TestPropertyProvider {
         }
     }
 
+    @Test
+    @Order(6)
+    @SuppressWarnings("unchecked")
+    void a_row_replayed_while_identity_is_still_down_starts_again_from_zero_attempts() {
+        long row = deadRows.get(1);
+        assertThat(get("/admin/outbox/" + row)).containsEntry("state", "dead").containsEntry("attempts", 1);
+
+        identity.stop();
+        try {
+            assertThat(post("/admin/outbox/" + row + "/replay", "")).containsEntry("state", "pending");
+
+            // One attempt is allowed here: the first after the replay fails (identity is still down) and is the
+            // row's last. Counted on from the earlier attempt it would be its second.
+            var again = Eventually.await("the replayed row to be tried once more", Duration.ofSeconds(15),
+                    () -> get("/admin/outbox/" + row),
+                    d -> "dead".equals(d.get("state")) && ((List<?>) d.get("history")).size() == 2);
+            assertThat(again).containsEntry("attempts", 1)
+                    .containsEntry("lastError", "gave up after 1 attempts: identity unreachable: connection refused");
+            assertThat((List<Map<String, Object>>) again.get("history")).extracting(a -> a.get("outcome"))
+                    .containsExactly("dead", "dead");
+        } finally {
+            identity.start();
+        }
+    }
+
     // --- helpers ---
 
     private Map<String, Object> get(String path) {

@@ -201,26 +201,63 @@ class PlanSyncTest implements TestPropertyProvider {
     }
 
     @Test
-    void a_row_claimed_by_a_relay_that_died_is_delivered_by_another() throws Exception {
-        UUID user = identity.register("orphan-" + UUID.randomUUID() + "@example.com");
-        String eventId = "evt_" + UUID.randomUUID();
-        execute("insert into outbox (user_id, plan, status, event_id, source_event_at, next_attempt_at) "
-                + "values ('" + user + "', 'pro', 'active', '" + eventId + "', now(), now() + interval '1 second')");
+    void a_row_another_relay_holds_is_left_alone_while_the_rest_are_delivered_and_arrives_once_released()
+            throws Exception {
+        UUID heldUser = identity.register("held-" + UUID.randomUUID() + "@example.com");
+        UUID freeUser = identity.register("free-" + UUID.randomUUID() + "@example.com");
+        String heldEvent = "evt_held_" + UUID.randomUUID();
+        String freeEvent = "evt_free_" + UUID.randomUUID();
+        // Not due yet, so that no relay takes them before the test holds one; the held row comes first in the
+        // relay's order (next_attempt_at, id).
+        execute("insert into outbox (user_id, plan, status, event_id, source_event_at, next_attempt_at) values "
+                + "('" + heldUser + "', 'pro', 'active', '" + heldEvent + "', now(), now() + interval '1 hour'), "
+                + "('" + freeUser + "', 'pro', 'active', '" + freeEvent + "', now(), now() + interval '1 hour')");
 
-        // Another replica claims the row the way the relay does, then dies mid-delivery without committing.
-        try (Connection dying = database.connect()) {
-            dying.setAutoCommit(false);
-            try (PreparedStatement claim = dying.prepareStatement(
-                    "select id from outbox where event_id = ? for update skip locked")) {
-                claim.setString(1, eventId);
-                assertThat(claim.executeQuery().next()).isTrue();
-            }
-            Thread.sleep(2_500);
-            assertThat(outboxRow(eventId).get("state")).as("a claimed row is left alone").isEqualTo("pending");
+        // Another replica claims the held row the way the relay does and stays in the middle of its delivery.
+        try (Connection otherRelay = database.connect()) {
+            otherRelay.setAutoCommit(false);
+            // A key-share lock first: it keeps the relay's FOR UPDATE off the row across the (non-key) update that
+            // makes both rows due, so there is no moment when the held row is due and free.
+            assertThat(lockRow(otherRelay, heldEvent, "for key share")).isTrue();
+            execute("update outbox set next_attempt_at = now() where event_id in ('" + heldEvent + "', '"
+                    + freeEvent + "')");
+            assertThat(lockRow(otherRelay, heldEvent, "for update")).as("the row claimed as the relay does").isTrue();
+
+            // Both are due at the same time: any claim that found the free row found the held one first.
+            Eventually.await("identity to hold pro for the free row's user", Duration.ofSeconds(15),
+                    () -> planAtIdentity(freeUser), "pro"::equals);
+            Eventually.await("the free row to be done", Duration.ofSeconds(5), () -> outboxRow(freeEvent),
+                    r -> "done".equals(r.get("state")));
+
+            assertThat(planAtIdentity(heldUser)).as("identity still reports the held row's user's old plan")
+                    .isEqualTo("free");
+            assertThat(attemptsRecorded(heldEvent)).as("no attempt recorded for the held row").isZero();
+            assertThat(outboxRow(heldEvent)).containsEntry("state", "pending").containsEntry("attempts", 0);
         }
+        // The other replica died: its transaction ended with its connection and the row is due again.
 
-        Eventually.await("identity to hold pro", Duration.ofSeconds(15), () -> planAtIdentity(user), "pro"::equals);
-        assertThat(outboxRow(eventId).get("state")).isEqualTo("done");
+        Eventually.await("identity to hold pro for the held row's user", Duration.ofSeconds(15),
+                () -> planAtIdentity(heldUser), "pro"::equals);
+        Map<String, Object> delivered = Eventually.await("the held row to be done", Duration.ofSeconds(5),
+                () -> outboxRow(heldEvent), r -> "done".equals(r.get("state")));
+        assertThat(delivered.get("attempts")).isEqualTo(1);
+        assertThat(attemptsRecorded(heldEvent)).isEqualTo(1);
+        assertThat(attemptsRecorded(freeEvent)).isEqualTo(1);
+    }
+
+    private static boolean lockRow(Connection connection, String eventId, String lock) throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(
+                "select id from outbox where event_id = ? " + lock)) {
+            claim.setString(1, eventId);
+            try (ResultSet rows = claim.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private long attemptsRecorded(String eventId) {
+        return query("select count(*) from outbox_attempts a join outbox o on o.id = a.outbox_id "
+                + "where o.event_id = '" + eventId + "'");
     }
 
     private void execute(String sql) throws SQLException {
