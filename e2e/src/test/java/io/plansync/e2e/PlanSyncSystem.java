@@ -2,6 +2,7 @@ package io.plansync.e2e;
 
 import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
+import io.plansync.testing.SystemWiring;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
@@ -32,6 +33,7 @@ final class PlanSyncSystem implements AutoCloseable {
     private final String paymentKey = PemKeys.toPem(PemKeys.generate());
     private final List<Integer> paymentPorts = new ArrayList<>();
     private final List<ServiceProcess> payments = new ArrayList<>();
+    private final int identityPort;
     final ServiceProcess identity;
     final Http http = new Http();
 
@@ -49,23 +51,18 @@ final class PlanSyncSystem implements AutoCloseable {
         for (int i = 0; i < paymentReplicas; i++) {
             paymentPorts.add(ServiceProcess.freePort());
         }
-        int identityPort = ServiceProcess.freePort();
-        Map<String, String> identityEnv = new HashMap<>(Map.ofEntries(
-                Map.entry("IDENTITY_PORT", Integer.toString(identityPort)),
-                Map.entry("DATASOURCES_DEFAULT_URL", viaProxy(identityDatabase)),
-                Map.entry("DATASOURCES_DEFAULT_USERNAME", identityDatabase.user()),
-                Map.entry("DATASOURCES_DEFAULT_PASSWORD", identityDatabase.password()),
-                Map.entry("IDENTITY_SERVICE_CLIENTS_PAYMENT_JWKS_URL",
-                        "http://127.0.0.1:" + paymentPorts.getFirst() + "/.well-known/jwks.json"),
-                Map.entry("IDENTITY_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
-                Map.entry("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
-                Map.entry("IDENTITY_ARGON2_MEMORY_KIB", "1024"),
-                Map.entry("IDENTITY_ARGON2_ITERATIONS", "1"),
+        identityPort = ServiceProcess.freePort();
+        // identity-service reads the service-token keys from the first replica (all replicas share one key).
+        Map<String, String> identityEnv = new HashMap<>(SystemWiring.environment("identity",
+                wires(paymentPorts.getFirst())));
+        identityEnv.putAll(Map.of(
+                "IDENTITY_ARGON2_MEMORY_KIB", "1024",
+                "IDENTITY_ARGON2_ITERATIONS", "1",
                 // Hundreds of users register and log in from 127.0.0.1 within seconds: more than one client
                 // address may do in production.
-                Map.entry("IDENTITY_RATE_LIMIT_AUTH_REQUESTS", "100000"),
+                "IDENTITY_RATE_LIMIT_AUTH_REQUESTS", "100000",
                 // No signing key configured, as in production without one: the generated key is stored encrypted.
-                Map.entry("PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey())));
+                "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey()));
         identityEnv.putAll(this.settings);
         identity = ServiceProcess.of("identity-service", identityPort, identityEnv).start();
         for (int port : paymentPorts) {
@@ -74,16 +71,8 @@ final class PlanSyncSystem implements AutoCloseable {
     }
 
     private ServiceProcess paymentOn(int port, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PAYMENT_PORT", Integer.toString(port));
-        env.put("DATASOURCES_DEFAULT_URL", viaProxy(paymentDatabase));
-        env.put("DATASOURCES_DEFAULT_USERNAME", paymentDatabase.user());
-        env.put("DATASOURCES_DEFAULT_PASSWORD", paymentDatabase.password());
+        Map<String, String> env = new HashMap<>(SystemWiring.environment("payment", wires(port)));
         env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", paymentKey);
-        env.put("STRIPE_SECRET_KEY", "sk_test_e2e");
-        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
-        env.put("STRIPE_API_BASE", stripe.url());
-        env.put("IDENTITY_URL", identity.url());
         env.put("PLANSYNC_OUTBOX_INITIAL_BACKOFF", "200ms");
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", "1s");
         env.put("PLANSYNC_OUTBOX_MAX_ATTEMPTS", "1000");
@@ -91,6 +80,17 @@ final class PlanSyncSystem implements AutoCloseable {
         env.putAll(settings);
         env.putAll(extra);
         return ServiceProcess.of("payment-service", port, env);
+    }
+
+    /** dev/wiring's values for this system, with the payment replica on {@code paymentPort}. */
+    private Map<String, String> wires(int paymentPort) {
+        Map<String, String> wires = SystemWiring.onThisMachine(identityPort, identityDatabase, paymentPort,
+                paymentDatabase);
+        wires.put("identity.db.url", viaProxy(identityDatabase));
+        wires.put("payment.db.url", viaProxy(paymentDatabase));
+        wires.putAll(Map.of("admin.email", ADMIN_EMAIL, "admin.password", ADMIN_PASSWORD,
+                "stripe.url", stripe.url(), "stripe.key", "sk_test_e2e", "stripe.webhook-secret", WEBHOOK_SECRET));
+        return wires;
     }
 
     private String viaProxy(TestDatabases.Database database) {

@@ -1,5 +1,7 @@
 package io.plansync.payment.auth;
 
+import io.plansync.payment.identity.IdentityJwks;
+import io.plansync.payment.identity.IdentityProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.async.publisher.Publishers;

@@ -1,5 +1,6 @@
 package io.plansync.payment.outbox;
 
+import io.plansync.payment.identity.IdentityClient;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -8,7 +9,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.Scopes;
 import io.plansync.contracts.ServiceTokens;
-import io.plansync.payment.keys.ServiceTokenIssuer;
+import io.plansync.payment.identity.ServiceTokenIssuer;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

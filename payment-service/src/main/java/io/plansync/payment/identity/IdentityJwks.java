@@ -1,4 +1,4 @@
-package io.plansync.payment.auth;
+package io.plansync.payment.identity;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;

@@ -1,4 +1,4 @@
-package io.plansync.payment.keys;
+package io.plansync.payment.identity;
 
 import io.plansync.support.keys.KeyProtectionFactory;
 import io.plansync.support.keys.PemKeys;

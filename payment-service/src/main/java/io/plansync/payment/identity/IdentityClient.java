@@ -1,4 +1,4 @@
-package io.plansync.payment.outbox;
+package io.plansync.payment.identity;
 
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;

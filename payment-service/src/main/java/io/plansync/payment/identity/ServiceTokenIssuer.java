@@ -1,4 +1,4 @@
-package io.plansync.payment.keys;
+package io.plansync.payment.identity;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;

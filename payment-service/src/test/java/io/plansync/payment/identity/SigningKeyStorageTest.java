@@ -1,4 +1,4 @@
-package io.plansync.payment.keys;
+package io.plansync.payment.identity;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
