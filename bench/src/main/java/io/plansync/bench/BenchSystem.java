@@ -1,5 +1,6 @@
 package io.plansync.bench;
 
+import io.plansync.contracts.OutboxState;
 import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
 import io.plansync.testing.SystemWiring;
@@ -175,7 +176,7 @@ final class BenchSystem implements AutoCloseable {
         do {
             try (Connection connection = paymentDb.connect();
                  ResultSet count = connection.createStatement().executeQuery(
-                         "select count(*) from outbox where state in ('pending', 'retrying')")) {
+                         "select count(*) from outbox where state in " + OutboxState.Names.SQL_WAITING)) {
                 count.next();
                 waiting = count.getLong(1);
             }

@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.contracts.OutboxState;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeWebhooks;
 import org.junit.jupiter.api.AfterAll;
@@ -199,7 +200,7 @@ class DatabaseRestartTest {
     private long deadRows() throws SQLException {
         try (Connection connection = system.paymentDatabase.connect();
              PreparedStatement statement = connection.prepareStatement(
-                     "select count(*) from outbox where state = 'dead'");
+                     "select count(*) from outbox where state = '" + OutboxState.Names.DEAD + "'");
              ResultSet rows = statement.executeQuery()) {
             rows.next();
             return rows.getLong(1);

@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.contracts.OutboxState;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeWebhooks;
 import org.junit.jupiter.api.AfterAll;
@@ -109,7 +110,8 @@ class GracefulShutdownTest {
         assertThat(stored(refused)).as("nothing of a 503 stored").isZero();
         // The relay recorded every batch it held and gave up none half-way.
         assertThat(count("select count(*) from outbox_attempts where outcome <> 'delivered'")).isZero();
-        assertThat(count("select count(*) from outbox where state in ('dead', 'retrying')")).isZero();
+        assertThat(count("select count(*) from outbox where"
+                + " state in ('" + OutboxState.Names.DEAD + "', '" + OutboxState.Names.RETRYING + "')")).isZero();
 
         system.restartPayment(0);
         String admin = system.adminToken();

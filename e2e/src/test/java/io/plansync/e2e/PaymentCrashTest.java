@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.contracts.OutboxState;
 import io.plansync.testing.Eventually;
 import io.plansync.testing.StripeWebhooks;
 import org.junit.jupiter.api.AfterAll;
@@ -102,7 +103,8 @@ class PaymentCrashTest {
                     "pi_" + UUID.randomUUID(), user.id(), "pro", 2900, "usd"), 0)).isEqualTo(200);
         }
         String[] eventIds = events.keySet().toArray(String[]::new);
-        assertThat(paymentCount("select count(*) from outbox where event_id = any(?) and state = 'pending'",
+        assertThat(paymentCount("select count(*) from outbox where event_id = any(?)"
+                + " and state = '" + OutboxState.Names.PENDING + "'",
                 (Object) eventIds)).isEqualTo(events.size());
 
         try (Connection holder = system.paymentDatabase.connect()) {
@@ -120,7 +122,8 @@ class PaymentCrashTest {
                     applied -> applied == events.size());
             Eventually.await("the relay waiting to record the batch's outcome", Duration.ofSeconds(15),
                     () -> waitingForLockOn("outbox_attempts"), waiting -> waiting == 1);
-            assertThat(paymentCount("select count(*) from outbox where event_id = any(?) and state = 'done'",
+            assertThat(paymentCount("select count(*) from outbox where event_id = any(?)"
+                    + " and state = '" + OutboxState.Names.DONE + "'",
                     (Object) eventIds)).as("identity answered, but no row is done yet").isZero();
 
             system.payment(0).kill();
@@ -130,7 +133,8 @@ class PaymentCrashTest {
                 () -> paymentCount("select count(*) from pg_stat_activity where datname = current_database() "
                         + "and backend_type = 'client backend' and pid <> pg_backend_pid()"),
                 connections -> connections == 0);
-        assertThat(paymentCount("select count(*) from outbox where event_id = any(?) and state = 'pending' "
+        assertThat(paymentCount("select count(*) from outbox where event_id = any(?)"
+                + " and state = '" + OutboxState.Names.PENDING + "' "
                 + "and attempts = 0", (Object) eventIds)).as("the done marks died with the process")
                 .isEqualTo(events.size());
         assertThat(paymentCount("select count(*) from outbox_attempts a join outbox o on o.id = a.outbox_id "
@@ -138,7 +142,8 @@ class PaymentCrashTest {
 
         system.restartPayment(0);
         Eventually.await("every row of the batch to be done", Duration.ofSeconds(30),
-                () -> paymentCount("select count(*) from outbox where event_id = any(?) and state = 'done'",
+                () -> paymentCount("select count(*) from outbox where event_id = any(?)"
+                        + " and state = '" + OutboxState.Names.DONE + "'",
                         (Object) eventIds), done -> done == events.size());
 
         Map<String, List<String>> resultsByEvent = new HashMap<>();

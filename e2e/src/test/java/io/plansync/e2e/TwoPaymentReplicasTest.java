@@ -1,5 +1,6 @@
 package io.plansync.e2e;
 
+import io.plansync.contracts.OutboxState;
 import io.plansync.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,8 @@ class TwoPaymentReplicasTest {
         try (Connection connection = system.paymentDatabase.connect();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
-                     "select count(*), count(*) filter (where state = 'done'), sum(attempts) from outbox")) {
+                     "select count(*), count(*)"
+                             + " filter (where state = '" + OutboxState.Names.DONE + "'), sum(attempts) from outbox")) {
             rows.next();
             assertThat(rows.getInt(1)).isEqualTo(USERS);
             assertThat(rows.getInt(2)).isEqualTo(USERS);
