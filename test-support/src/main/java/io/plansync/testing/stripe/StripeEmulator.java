@@ -196,7 +196,7 @@ public final class StripeEmulator implements AutoCloseable {
         long nextAttempt;
     }
 
-    private record Saved(String method, Map<String, String> params, int status, String body) {
+    private record Saved(String path, Map<String, String> params, int status, String body) {
     }
 
     private record Answer(int status, String contentType, String body, Map<String, String> headers) {
@@ -430,6 +430,16 @@ public final class StripeEmulator implements AutoCloseable {
     private Answer api(HttpExchange exchange, String method, String path, String query, String body) {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         String key = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+        if (auth != null && auth.startsWith("Basic ")) {
+            // curl -u sk_test_...: as in Stripe's documentation.
+            try {
+                String user = new String(java.util.Base64.getDecoder().decode(auth.substring(6).trim()),
+                        StandardCharsets.UTF_8);
+                key = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
+            } catch (IllegalArgumentException e) {
+                key = null;
+            }
+        }
         if (key == null || key.isEmpty()) {
             return Answer.json(401, new ApiError(401, "invalid_request_error", null,
                     "You did not provide an API key.", null, null).toJson());
@@ -446,10 +456,17 @@ public final class StripeEmulator implements AutoCloseable {
             processDue(nowMillis());
             Answer answer;
             boolean replay = false;
-            String savedKey = method + " " + path + " " + idempotencyKey;
+            // Keys are the account's, not an endpoint's: reused on another endpoint they are refused, as at Stripe.
+            String savedKey = idempotencyKey;
             Saved saved = idempotencyKey != null && method.equals("POST") ? idempotency.get(savedKey) : null;
             if (saved != null) {
-                if (!saved.params().equals(params.flat())) {
+                if (!saved.path().equals(path)) {
+                    answer = Answer.json(400, new ApiError(400, "idempotency_error", "idempotency_key_in_use",
+                            "Keys for idempotent requests can only be used for the same endpoint they were first "
+                                    + "used for ('" + saved.path() + "'). Try using a key other than '"
+                                    + idempotencyKey + "' if you meant to execute a different request.", null, null)
+                            .toJson());
+                } else if (!saved.params().equals(params.flat())) {
                     answer = Answer.json(400, new ApiError(400, "idempotency_error", "idempotency_key_in_use",
                             "Keys for idempotent requests can only be used with the same parameters they were first "
                                     + "used with. Try using a key other than '" + idempotencyKey
@@ -471,7 +488,7 @@ public final class StripeEmulator implements AutoCloseable {
                 }
                 // As at Stripe, only requests that started executing are saved (not validation failures).
                 if (idempotencyKey != null && method.equals("POST") && answer.status() == 200) {
-                    idempotency.put(savedKey, new Saved(method, Map.copyOf(params.flat()), answer.status(),
+                    idempotency.put(savedKey, new Saved(path, Map.copyOf(params.flat()), answer.status(),
                             answer.body()));
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
@@ -1424,6 +1441,10 @@ public final class StripeEmulator implements AutoCloseable {
             case "renew" -> setCancelAtPeriodEnd(subscription, false, null);
             case "switch" -> {
                 JsonObject price = find(form.required("price"), "price", "price");
+                if (!"recurring".equals(Json.str(price, "type"))
+                        || !Json.str(price, "currency").equals(Json.str(subscription, "currency"))) {
+                    throw ApiError.invalid("Not a recurring price in the subscription's currency", "price");
+                }
                 firstItem(subscription).add("price", price.deepCopy());
             }
             default -> throw ApiError.invalid("action: cancel, renew or switch", "action");
@@ -1487,7 +1508,7 @@ public final class StripeEmulator implements AutoCloseable {
             return types.isEmpty() || types.contains(t);
         };
         Predicate<Long> createdMatches = createdFilter(p);
-        return list(p, "event", "/v1/events", Set.of(), e -> typeMatches.test(Json.str(e, "type"))
+        return list(p, "event", "/v1/events", Set.of("type", "types", "delivery_success"), e -> typeMatches.test(Json.str(e, "type"))
                 && createdMatches.test(Json.num(e, "created")));
     }
 
@@ -1510,8 +1531,7 @@ public final class StripeEmulator implements AutoCloseable {
     /** A page of objects of this kind, newest first, as Stripe lists them. */
     private JsonObject list(Params p, String kind, String url, Set<String> filters, Predicate<JsonObject> keep) {
         Set<String> allowed = new HashSet<>(filters);
-        allowed.addAll(Set.of("limit", "starting_after", "ending_before", "created", "type", "types",
-                "delivery_success"));
+        allowed.addAll(Set.of("limit", "starting_after", "ending_before", "created"));
         allow(p, allowed);
         Long limitParam = p.longValue("limit");
         long limit = limitParam == null ? 10 : limitParam;
@@ -1661,7 +1681,8 @@ public final class StripeEmulator implements AutoCloseable {
      * [--retry-days 1,3,7] [--clock wall]}. Runs until killed.
      */
     public static void main(String[] args) throws InterruptedException {
-        Options options = Options.defaults().port(12111);
+        // A local run follows the wall clock (plus whatever was advanced); tests default to a frozen clock.
+        Options options = Options.defaults().port(12111).clock(null, false);
         List<PriceSpec> prices = new ArrayList<>();
         String url = null;
         String secret = null;

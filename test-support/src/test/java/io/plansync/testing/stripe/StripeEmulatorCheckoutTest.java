@@ -232,11 +232,15 @@ class StripeEmulatorCheckoutTest {
                 CustomerCreateParams.builder().putMetadata("userId", "u2").build(), key))
                 .isInstanceOf(IdempotencyException.class);
 
-        // The same key on another endpoint is another request.
+        // Keys belong to the account: the same key on another endpoint is refused, as at Stripe.
         PaymentIntentCreateParams intent = PaymentIntentCreateParams.builder().setAmount(2900L).setCurrency("usd")
                 .setCustomer(first.getId()).putMetadata("userId", "u1").putMetadata("plan", "pro").build();
-        PaymentIntent a = stripe.v1().paymentIntents().create(intent, key);
-        PaymentIntent b = stripe.v1().paymentIntents().create(intent, key);
+        assertThatThrownBy(() -> stripe.v1().paymentIntents().create(intent, key))
+                .isInstanceOfSatisfying(IdempotencyException.class,
+                        e -> assertThat(e.getMessage()).contains("same endpoint"));
+        RequestOptions intentKey = RequestOptions.builder().setIdempotencyKey("plansync-pi-1").build();
+        PaymentIntent a = stripe.v1().paymentIntents().create(intent, intentKey);
+        PaymentIntent b = stripe.v1().paymentIntents().create(intent, intentKey);
         assertThat(b.getId()).isEqualTo(a.getId());
         assertThat(b.getClientSecret()).isEqualTo(a.getClientSecret()).startsWith(a.getId() + "_secret_");
         assertThat(a.getStatus()).isEqualTo("requires_payment_method");
@@ -254,6 +258,24 @@ class StripeEmulatorCheckoutTest {
                         .setQuantity(1L).build()).build();
         assertThat(stripe.v1().checkout().sessions().create(sessionParams, checkoutKey).getId())
                 .isEqualTo(stripe.v1().checkout().sessions().create(sessionParams, checkoutKey).getId());
+    }
+
+    @Test
+    void concurrentRetriesWithOneKeyMakeOneCustomer() throws Exception {
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("concurrent-1").build();
+        CustomerCreateParams params = CustomerCreateParams.builder().putMetadata("userId", "u9").build();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(pool.submit(() -> stripe.v1().customers().create(params, key).getId()));
+            }
+            Set<String> distinct = new HashSet<>();
+            for (var id : ids) {
+                distinct.add(id.get());
+            }
+            assertThat(distinct).hasSize(1);
+        }
+        assertThat(emulator.events("customer.created")).hasSize(1);
     }
 
     @Test

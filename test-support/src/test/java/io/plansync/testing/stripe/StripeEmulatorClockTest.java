@@ -223,6 +223,19 @@ class StripeEmulatorClockTest {
     }
 
     @Test
+    void anUnpaidCheckoutSessionExpiresAfter24Hours() throws Exception {
+        var session = Harness.checkout(stripe, Harness.customer(stripe, "user-8").getId(), pro.getId(), "user-8");
+        emulator.advanceClock(Duration.ofHours(24));
+        assertThat(stripe.v1().checkout().sessions().retrieve(session.getId()).getStatus()).isEqualTo("expired");
+        assertThat(emulator.events("checkout.session.expired")).singleElement()
+                .satisfies(e -> assertThat(created(e)).isEqualTo(session.getExpiresAt()));
+        HttpResponse<String> page = Harness.post(emulator.url() + "/__emulator/checkout/" + session.getId(),
+                "card=good");
+        assertThat(page.body()).contains("This checkout session is expired.");
+        assertThat(emulator.events("customer.subscription.created")).isEmpty();
+    }
+
+    @Test
     void resetForgetsEverythingAndTheRequestLogShowsWhatArrived() throws Exception {
         Harness.subscribe(stripe, pro.getId(), "user-7", "good");
         assertThat(emulator.requests()).extracting(StripeEmulator.RecordedRequest::path)
