@@ -186,6 +186,7 @@ public final class StripeEmulator implements AutoCloseable {
     private static final class Billing {
         long anchor;
         int cycle;
+        String interval;
         boolean trialWillEndSent;
         final Map<String, Retry> retries = new LinkedHashMap<>();
     }
@@ -480,7 +481,9 @@ public final class StripeEmulator implements AutoCloseable {
             } else {
                 currentRequest = Json.obj("id", requestId, "idempotency_key", idempotencyKey);
                 try {
-                    answer = Answer.json(200, route(method, path, params));
+                    JsonElement result = route(method, path, params);
+                    processDue(nowMillis()); // what is due at once, such as the trial_will_end of a short trial
+                    answer = Answer.json(200, result);
                 } catch (ApiError e) {
                     answer = Answer.json(e.status, e.toJson());
                 } finally {
@@ -974,6 +977,7 @@ public final class StripeEmulator implements AutoCloseable {
         session.addProperty("invoice", Json.str(subscription, "latest_invoice"));
         session.add("url", JsonNull.INSTANCE);
         emit("checkout.session.completed", session, null);
+        processDue(nowMillis());
         return Json.str(session, "success_url").replace("{CHECKOUT_SESSION_ID}", sessionId);
     }
 
@@ -988,6 +992,7 @@ public final class StripeEmulator implements AutoCloseable {
         long trialEnd = trialDays == null ? 0 : start + Duration.ofDays(trialDays).toSeconds();
         book.anchor = trialDays == null ? start : trialEnd;
         book.cycle = trialDays == null ? 0 : -1;
+        book.interval = intervalOf(price);
         long periodEnd = trialDays == null ? periodBoundary(price, book.anchor, 1) : trialEnd;
         JsonObject item = Json.obj("id", "si_" + randomId(14), "object", "subscription_item",
                 "created", start, "current_period_end", periodEnd, "current_period_start", start,
@@ -1016,6 +1021,11 @@ public final class StripeEmulator implements AutoCloseable {
         finalizeInvoice(invoice);
         markPaid(invoice);
         return subscription;
+    }
+
+    private static String intervalOf(JsonObject price) {
+        JsonObject recurring = price.getAsJsonObject("recurring");
+        return Json.num(recurring, "interval_count") + " " + Json.str(recurring, "interval");
     }
 
     private long periodBoundary(JsonObject price, long anchor, int periods) {
@@ -1327,6 +1337,12 @@ public final class StripeEmulator implements AutoCloseable {
         JsonObject before = subscription.deepCopy();
         JsonObject item = firstItem(subscription);
         JsonObject price = item.getAsJsonObject("price");
+        if (!intervalOf(price).equals(book.interval)) {
+            // The plan was switched to another interval: the next period starts a new cycle of the new interval.
+            book.interval = intervalOf(price);
+            book.anchor = Json.num(subscription, "current_period_end");
+            book.cycle = -1;
+        }
         book.cycle++;
         long start = periodBoundary(price, book.anchor, book.cycle);
         long end = periodBoundary(price, book.anchor, book.cycle + 1);
@@ -1464,7 +1480,8 @@ public final class StripeEmulator implements AutoCloseable {
 
     private void emit(String type, JsonObject object, JsonObject before) {
         JsonObject data = Json.obj("object", object.deepCopy());
-        if (before != null) {
+        // As at Stripe, only *.updated events say what changed.
+        if (before != null && type.endsWith(".updated")) {
             JsonObject previous = new JsonObject();
             for (Map.Entry<String, JsonElement> e : object.entrySet()) {
                 JsonElement old = before.get(e.getKey());

@@ -223,6 +223,34 @@ class StripeEmulatorClockTest {
     }
 
     @Test
+    void aTrialShorterThanTheNoticeWarnsAtOnce() throws Exception {
+        String shortTrial = emulator.createPrice(StripeEmulator.PriceSpec.monthly("price_short", 900, "usd")
+                .withTrialDays(2));
+        Subscription subscription = Harness.subscribe(stripe, shortTrial, "user-9", "fails_renewals");
+        assertThat(emulator.events("customer.subscription.trial_will_end")).hasSize(1);
+        emulator.advanceClock(Duration.ofDays(2));
+        // The trial's end is the first charge: the failing card makes it past_due.
+        assertThat(retrieve(subscription).getStatus()).isEqualTo("past_due");
+        assertThat(emulator.events("invoice.payment_failed")).hasSize(1);
+    }
+
+    @Test
+    void switchingToAnotherIntervalStartsItsCycleAtTheNextPeriod() throws Exception {
+        String yearly = emulator.createPrice(new StripeEmulator.PriceSpec("price_pro_yearly", null, "Pro yearly",
+                29000, "usd", "year", 1, null));
+        Subscription subscription = Harness.subscribe(stripe, pro.getId(), "user-10", "good");
+        String itemId = subscription.getItems().getData().getFirst().getId();
+        emulator.advanceClock(Duration.ofDays(10));
+        stripe.v1().subscriptions().update(subscription.getId(), SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(yearly).build()).build());
+        assertThat(periodEnd(retrieve(subscription))).isEqualTo(epoch("2030-02-10T12:00:00Z"));
+        emulator.advanceClock(Duration.ofDays(21));
+        Subscription renewed = retrieve(subscription);
+        assertThat(periodEnd(renewed)).isEqualTo(epoch("2031-02-10T12:00:00Z"));
+        assertThat(stripe.v1().invoices().retrieve(renewed.getLatestInvoice()).getAmountPaid()).isEqualTo(29000L);
+    }
+
+    @Test
     void anUnpaidCheckoutSessionExpiresAfter24Hours() throws Exception {
         var session = Harness.checkout(stripe, Harness.customer(stripe, "user-8").getId(), pro.getId(), "user-8");
         emulator.advanceClock(Duration.ofHours(24));
