@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -1671,22 +1669,6 @@ public final class StripeEmulator implements AutoCloseable {
             out.append(BASE62.charAt(random.nextInt(BASE62.length())));
         }
         return out.toString();
-    }
-
-    static String formEncode(Map<String, String> params) {
-        StringBuilder out = new StringBuilder();
-        params.forEach((k, v) -> {
-            if (!out.isEmpty()) {
-                out.append('&');
-            }
-            out.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
-        });
-        return out.toString();
-    }
-
-    static JsonObject parse(String json) {
-        return JsonParser.parseString(json).getAsJsonObject();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
