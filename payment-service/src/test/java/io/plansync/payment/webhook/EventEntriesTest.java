@@ -49,6 +49,21 @@ class EventEntriesTest {
         assertThat(entry.outcome()).isEqualTo(Outcome.REJECTED);
     }
 
+    /** What was received decides, not what was asked: a PaymentIntent can succeed with less than its amount. */
+    @ParameterizedTest(name = "amount {0}, amount_received {1} -> {2}")
+    @CsvSource(textBlock = """
+            2900, 2900, PAID
+            2900, 0,    NONE
+            2900, 1450, NONE
+            0,    2900, PAID
+            """)
+    void the_amount_received_pays_for_the_plan(long amount, long received, PaymentEffect effect) {
+        String payload = StripeWebhooks.paymentIntentSucceeded("evt_1", 1, "pi_1", USER, "pro", 2900, "usd")
+                .replace("\"amount\":2900,\"amount_received\":2900",
+                        "\"amount\":" + amount + ",\"amount_received\":" + received);
+        assertThat(entry(payload, false).effect()).isEqualTo(effect);
+    }
+
     @Test
     void an_event_from_the_other_mode_than_the_key_is_rejected() {
         String testMode = StripeWebhooks.paymentIntentSucceeded("evt_1", 1, "pi_1", USER, "pro", 2900, "usd");
