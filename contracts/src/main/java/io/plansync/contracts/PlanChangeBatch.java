@@ -19,9 +19,9 @@ public final class PlanChangeBatch {
     public record Request(List<Change> changes) {
     }
 
-    /** One change: a {@link PlanChangeRequest} plus the user it is for. */
+    /** One change: a {@link PlanChangeRequest} plus the user it is for ({@code validUntil} optional, as there). */
     public record Change(String userId, String plan, String status, String updatedBy, String timestamp,
-                         String eventId) {
+                         String eventId, String validUntil) {
     }
 
     /** The 200 answer: one result per change, in the request's order. */

@@ -1,5 +1,8 @@
 package io.plansync.contracts;
 
-/** A user as identity-service shows it: {@code GET /users/me} and {@code GET /admin/users/{id}}. */
-public record UserView(String id, String email, String plan, String status, String updatedAt) {
+/**
+ * A user as identity-service shows it: {@code GET /users/me} and {@code GET /admin/users/{id}}. {@code plan} and
+ * {@code status} are what the user holds now: free once {@code validUntil} (null: no end) has passed.
+ */
+public record UserView(String id, String email, String plan, String status, String validUntil, String updatedAt) {
 }

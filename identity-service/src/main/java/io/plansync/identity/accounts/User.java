@@ -3,6 +3,8 @@ package io.plansync.identity.accounts;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanStatus;
 import io.plansync.contracts.UserView;
 
 import java.time.Instant;
@@ -10,7 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** A user account. {@code roles} is space separated; {@code planChangedAt} is the source time of the current plan. */
+/**
+ * A user account. {@code roles} is space separated; {@code planChangedAt} is the source time of the current plan;
+ * {@code planValidUntil} the end of its paid time (null: it does not expire).
+ */
 @MappedEntity("users")
 public record User(@Id UUID id,
                    String email,
@@ -19,6 +24,7 @@ public record User(@Id UUID id,
                    String plan,
                    String status,
                    @Nullable Instant planChangedAt,
+                   @Nullable Instant planValidUntil,
                    Instant createdAt,
                    Instant updatedAt) {
 
@@ -27,11 +33,21 @@ public record User(@Id UUID id,
     }
 
     /** This user after a plan change ({@code updatedAt} aside). */
-    public User withPlan(String newPlan, String newStatus, Instant newPlanChangedAt) {
-        return new User(id, email, passwordHash, roles, newPlan, newStatus, newPlanChangedAt, createdAt, updatedAt);
+    public User withPlan(String newPlan, String newStatus, Instant newPlanChangedAt, @Nullable Instant validUntil) {
+        return new User(id, email, passwordHash, roles, newPlan, newStatus, newPlanChangedAt, validUntil, createdAt,
+                updatedAt);
     }
 
-    public UserView view() {
-        return new UserView(id.toString(), email, plan, status, updatedAt.toString());
+    /** Whether the plan's paid time has ended at {@code now}: from then on the user holds the free plan. */
+    public boolean planExpiredAt(Instant now) {
+        return planValidUntil != null && !now.isBefore(planValidUntil);
+    }
+
+    /** The user as shown at {@code now} ({@link #planExpiredAt}). */
+    public UserView view(Instant now) {
+        boolean expired = planExpiredAt(now);
+        return new UserView(id.toString(), email, expired ? Plan.FREE.wire() : plan,
+                expired ? PlanStatus.ACTIVE.wire() : status,
+                planValidUntil == null ? null : planValidUntil.toString(), updatedAt.toString());
     }
 }

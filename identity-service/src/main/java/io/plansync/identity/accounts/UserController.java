@@ -15,16 +15,20 @@ import io.plansync.contracts.UserView;
 import io.plansync.identity.callers.Caller;
 import io.plansync.identity.callers.CallerAccess;
 
+import java.time.Clock;
+
 /** Reading users: yourself, or anyone as an admin or a service with users:read; admins can lift a lock-out. */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class UserController {
     private final UserRepository users;
     private final UnlockUser unlockUser;
+    private final Clock clock;
 
-    public UserController(UserRepository users, UnlockUser unlockUser) {
+    public UserController(UserRepository users, UnlockUser unlockUser, Clock clock) {
         this.users = users;
         this.unlockUser = unlockUser;
+        this.clock = clock;
     }
 
     /** Only user access tokens carry the user role; a service token is never taken for a user. */
@@ -49,6 +53,6 @@ public class UserController {
     }
 
     private UserView find(String id) {
-        return UserIds.parse(id).flatMap(users::findById).map(User::view).orElseThrow(UserIds::notFound);
+        return UserIds.parse(id).flatMap(users::findById).map(user -> user.view(clock.instant())).orElseThrow(UserIds::notFound);
     }
 }

@@ -158,7 +158,7 @@ public class ChangePlanBatch {
                         new PlanChangeAttempt(caller, null, null, null));
             }
             PlanChange.Parsed parsed = PlanChange.parse(new PlanChangeRequest(change.plan(), change.status(),
-                    change.updatedBy(), change.timestamp(), change.eventId()), latest);
+                    change.updatedBy(), change.timestamp(), change.eventId(), change.validUntil()), latest);
             List<Problem.FieldError> errors = parsed.errors();
             // The single endpoint has the user id in its path; here a change without one is malformed, not unknown.
             if (change.userId() == null || change.userId().isBlank()) {

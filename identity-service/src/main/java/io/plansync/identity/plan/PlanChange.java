@@ -12,8 +12,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A validated plan-change request. */
-record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timestamp, @Nullable String eventId) {
+/** A validated plan-change request; {@code validUntil} null: the plan does not expire. */
+record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timestamp, @Nullable String eventId,
+                  @Nullable Instant validUntil) {
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -55,7 +56,15 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
         if (eventId != null && (eventId.isBlank() || eventId.length() > 255)) {
             errors.add(new Problem.FieldError("eventId", "must be 1 to 255 characters when present"));
         }
-        PlanChange change = errors.isEmpty() ? new PlanChange(plan, status, updatedBy, timestamp, eventId) : null;
+        Instant validUntil = timestamp(request.validUntil());
+        if (request.validUntil() != null && validUntil == null) {
+            errors.add(new Problem.FieldError("validUntil",
+                    "must be an ISO-8601 date-time with offset, 1970 to 9999, when present"));
+        } else if (validUntil != null && timestamp != null && validUntil.isBefore(timestamp)) {
+            errors.add(new Problem.FieldError("validUntil", "must not be before timestamp"));
+        }
+        PlanChange change = errors.isEmpty()
+                ? new PlanChange(plan, status, updatedBy, timestamp, eventId, validUntil) : null;
         return new Parsed(request, change, errors);
     }
 

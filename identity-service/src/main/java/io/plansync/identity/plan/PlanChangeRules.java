@@ -171,9 +171,10 @@ class PlanChangeRules {
                     : Outcome.DUPLICATE;
             results.add(new Applied(user, outcome));
             if (outcome.applied()) {
-                current.put(user.id(), user.withPlan(change.plan().wire(), change.status().wire(), change.timestamp()));
+                current.put(user.id(), user.withPlan(change.plan().wire(), change.status().wire(), change.timestamp(),
+                        change.validUntil()));
                 newest.put(user.id(), new PlanChangeStatements.SetPlan(user.id(), change.plan().wire(),
-                        change.status().wire(), change.timestamp()));
+                        change.status().wire(), change.timestamp(), change.validUntil()));
             }
         }
         PlanChangeStatements.setPlans(connection, List.copyOf(newest.values()));

@@ -1,5 +1,6 @@
 package io.plansync.identity.plan;
 
+import io.micronaut.core.annotation.Nullable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +24,7 @@ final class PlanChangeStatements {
     record Remember(String eventId, UUID userId) {
     }
 
-    record SetPlan(UUID userId, String plan, String status, Instant planChangedAt) {
+    record SetPlan(UUID userId, String plan, String status, Instant planChangedAt, @Nullable Instant validUntil) {
     }
 
     /**
@@ -57,13 +58,17 @@ final class PlanChangeStatements {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement(
-                "update users u set plan = v.plan, status = v.status, plan_changed_at = v.at, updated_at = now() "
-                        + "from unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) v(id, plan, status, at) "
+                "update users u set plan = v.plan, status = v.status, plan_changed_at = v.at, "
+                        + "plan_valid_until = v.valid_until, updated_at = now() "
+                        + "from unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[]) "
+                        + "v(id, plan, status, at, valid_until) "
                         + "where u.id = v.id")) {
             statement.setArray(1, texts(connection, plans, p -> p.userId().toString()));
             statement.setArray(2, texts(connection, plans, SetPlan::plan));
             statement.setArray(3, texts(connection, plans, SetPlan::status));
             statement.setArray(4, texts(connection, plans, p -> p.planChangedAt().toString()));
+            statement.setArray(5, texts(connection, plans,
+                    p -> p.validUntil() == null ? null : p.validUntil().toString()));
             statement.executeUpdate();
         }
     }

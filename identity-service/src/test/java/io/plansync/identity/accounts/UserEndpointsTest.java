@@ -46,7 +46,8 @@ class UserEndpointsTest implements TestPropertyProvider {
         Reply reply = api.get("/users/me", api.accessToken(user));
 
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json()).containsOnlyKeys("id", "email", "plan", "status", "updatedAt")
+        assertThat(reply.json()).containsOnlyKeys("id", "email", "plan", "status", "validUntil", "updatedAt")
+                .containsEntry("validUntil", null)
                 .containsEntry("id", user.id().toString())
                 .containsEntry("email", user.email())
                 .containsEntry("plan", "free")

@@ -94,7 +94,8 @@ class InputFuzzTest {
                 Endpoint.of("GET", "/admin/users/{id}", 200).calledBy("admin", "service"),
                 Endpoint.of("PUT", "/admin/users/{id}/plan", 200)
                         .body("plan", "\"pro\"", "status", "\"active\"", "updatedBy", "\"fuzz\"",
-                                "timestamp", "\"2026-01-01T00:00:00Z\"", "eventId", "\"evt_fuzz\"")
+                                "timestamp", "\"2026-01-01T00:00:00Z\"", "eventId", "\"evt_fuzz\"",
+                                "validUntil", "\"2030-01-01T00:00:00Z\"")
                         .calledBy("admin", "service"),
                 Endpoint.of("POST", PlanChangeBatch.PATH, 200).body("changes", "[" + change + "]")
                         .calledBy("admin", "service"),

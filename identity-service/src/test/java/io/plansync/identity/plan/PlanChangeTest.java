@@ -10,10 +10,12 @@ import io.plansync.identity.IdentityTestProperties;
 import io.plansync.identity.Reply;
 import io.plansync.identity.TestAdmin;
 import jakarta.inject.Inject;
+import io.plansync.testing.Eventually;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -189,6 +191,49 @@ class PlanChangeTest implements TestPropertyProvider {
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(reply.json()).containsEntry("applied", true);
+    }
+
+    // --- a plan with an end: validUntil ----------------------------------------------------------------------
+
+    @Test
+    void a_plan_holds_until_its_valid_until_and_then_the_user_holds_free_without_another_change() {
+        Api.TestUser user = api.newUser("expiring");
+        Instant end = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Map<String, Object> body = Map.of("plan", "pro", "status", "active", "updatedBy", "payment-service",
+                "timestamp", Instant.now().toString(), "eventId", "evt_" + UUID.randomUUID(),
+                "validUntil", end.toString());
+
+        assertThat(api.putPlan(user.id(), body, api.adminToken()).status()).isEqualTo(200);
+
+        assertThat(me(user)).containsEntry("plan", "pro").containsEntry("validUntil", end.toString());
+        assertThat(api.get("/admin/users/" + user.id(), api.adminToken()).json()).containsEntry("plan", "pro");
+        Eventually.await("the plan to end at " + end, Duration.ofSeconds(15), () -> me(user).get("plan"),
+                "free"::equals);
+        assertThat(Instant.now()).isAfterOrEqualTo(end);
+        assertThat(api.get("/admin/users/" + user.id(), api.adminToken()).json())
+                .containsEntry("plan", "free").containsEntry("validUntil", end.toString());
+    }
+
+    @Test
+    void a_later_change_without_valid_until_makes_the_plan_last() {
+        Api.TestUser user = api.newUser("renewed-for-good");
+        api.putPlan(user.id(), Map.of("plan", "pro", "status", "active", "updatedBy", "x", "timestamp", T0,
+                "validUntil", ONE_HOUR_LATER), api.adminToken());
+
+        api.putPlan(user.id(), Api.planChange("enterprise", ONE_HOUR_LATER), api.adminToken());
+
+        assertThat(me(user)).containsEntry("plan", "enterprise").containsEntry("validUntil", null);
+    }
+
+    @Test
+    void a_valid_until_that_is_not_a_time_or_is_before_the_change_is_refused_naming_it() {
+        for (String validUntil : List.of("next month", ONE_HOUR_EARLIER)) {
+            Reply reply = assertInvalid(Map.of("plan", "pro", "status", "active", "updatedBy", "x", "timestamp", T0,
+                    "validUntil", validUntil));
+
+            assertThat(reply.json().get("errors")).asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+                    .satisfies(e -> assertThat(((Map<?, ?>) e).get("field")).isEqualTo("validUntil"));
+        }
     }
 
     @Test

@@ -49,7 +49,8 @@ public class DeliverPlanChanges {
         List<PlanChangeBatch.Change> changes = new ArrayList<>(rows.size());
         for (Outbox.Row row : rows) {
             changes.add(new PlanChangeBatch.Change(row.userId().toString(), row.plan(), row.status(), UPDATED_BY,
-                    row.sourceEventAt().toString(), row.eventId()));
+                    // A plan bought once does not expire; subscriptions will send their paid-until time.
+                    row.sourceEventAt().toString(), row.eventId(), null));
         }
         String correlationId = UUID.randomUUID().toString();
         if (LOG.isDebugEnabled()) {

@@ -122,13 +122,15 @@ class WhatTheRelaySendsTest implements TestPropertyProvider {
             assertThat(sent.get(row.eventId())).as("changes sent for " + row.eventId()).hasSize(1);
             Map<String, Object> change = sent.get(row.eventId()).getFirst();
             assertThat(change).as("the change sent for " + row.eventId())
-                    .containsOnlyKeys("userId", "plan", "status", "updatedBy", "timestamp", "eventId")
+                    .containsOnlyKeys("userId", "plan", "status", "updatedBy", "timestamp", "eventId", "validUntil")
                     .containsEntry("userId", row.userId().toString())
                     .containsEntry("plan", row.plan())
                     .containsEntry("status", row.status())
                     .containsEntry("status", "active")
                     .containsEntry("updatedBy", ServiceTokens.CLIENT_PAYMENT_SERVICE)
-                    .containsEntry("eventId", row.eventId());
+                    .containsEntry("eventId", row.eventId())
+                    // A plan bought once does not expire.
+                    .containsEntry("validUntil", null);
             assertThat(Instant.parse((String) change.get("timestamp")))
                     .as("the change's timestamp is its row's source_event_at, the Stripe event's time")
                     .isEqualTo(row.sourceEventAt());
