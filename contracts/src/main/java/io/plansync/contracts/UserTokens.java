@@ -5,6 +5,10 @@ public final class UserTokens {
     /** JOSE header {@code typ} of a user access token (RFC 9068). */
     public static final String TYPE = "at+jwt";
     public static final String CLAIM_ROLES = "roles";
+    /** The plan the user held when the token was issued (free once its paid time had ended). */
+    public static final String CLAIM_PLAN = "plan";
+    /** Grows with every plan change applied to the user: of two tokens, the higher one carries the newer plan. */
+    public static final String CLAIM_PLAN_VERSION = "plan_version";
     public static final String DEFAULT_ISSUER = "plansync-identity";
     public static final String DEFAULT_AUDIENCE = "plansync";
     public static final long MAX_LIFETIME_SECONDS = 900;

@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * A user account. {@code roles} is space separated; {@code planChangedAt} is the source time of the current plan;
- * {@code planValidUntil} the end of its paid time (null: it does not expire).
+ * {@code planValidUntil} the end of its paid time (null: it does not expire); {@code planVersion} grows with every
+ * plan change applied.
  */
 @MappedEntity("users")
 public record User(@Id UUID id,
@@ -25,6 +26,7 @@ public record User(@Id UUID id,
                    String status,
                    @Nullable Instant planChangedAt,
                    @Nullable Instant planValidUntil,
+                   long planVersion,
                    Instant createdAt,
                    Instant updatedAt) {
 
@@ -34,8 +36,8 @@ public record User(@Id UUID id,
 
     /** This user after a plan change ({@code updatedAt} aside). */
     public User withPlan(String newPlan, String newStatus, Instant newPlanChangedAt, @Nullable Instant validUntil) {
-        return new User(id, email, passwordHash, roles, newPlan, newStatus, newPlanChangedAt, validUntil, createdAt,
-                updatedAt);
+        return new User(id, email, passwordHash, roles, newPlan, newStatus, newPlanChangedAt, validUntil,
+                planVersion + 1, createdAt, updatedAt);
     }
 
     /** Whether the plan's paid time has ended at {@code now}: from then on the user holds the free plan. */
@@ -43,10 +45,15 @@ public record User(@Id UUID id,
         return planValidUntil != null && !now.isBefore(planValidUntil);
     }
 
+    /** The plan this user holds at {@code now}. */
+    public String planAt(Instant now) {
+        return planExpiredAt(now) ? Plan.FREE.wire() : plan;
+    }
+
     /** The user as shown at {@code now} ({@link #planExpiredAt}). */
     public UserView view(Instant now) {
         boolean expired = planExpiredAt(now);
-        return new UserView(id.toString(), email, expired ? Plan.FREE.wire() : plan,
+        return new UserView(id.toString(), email, planAt(now),
                 expired ? PlanStatus.ACTIVE.wire() : status,
                 planValidUntil == null ? null : planValidUntil.toString(), updatedAt.toString());
     }

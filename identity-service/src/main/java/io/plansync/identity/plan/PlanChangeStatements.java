@@ -59,7 +59,7 @@ final class PlanChangeStatements {
         }
         try (PreparedStatement statement = connection.prepareStatement(
                 "update users u set plan = v.plan, status = v.status, plan_changed_at = v.at, "
-                        + "plan_valid_until = v.valid_until, updated_at = now() "
+                        + "plan_valid_until = v.valid_until, plan_version = u.plan_version + 1, updated_at = now() "
                         + "from unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[]) "
                         + "v(id, plan, status, at, valid_until) "
                         + "where u.id = v.id")) {

@@ -33,7 +33,12 @@ public class AccessTokenIssuer {
         this.clock = clock;
     }
 
-    public AccessToken issue(UUID userId, List<String> roles) {
+    /**
+     * @param plan        the plan the user holds now: an application may authorise from the token alone, knowing
+     *                    its claims are as old as the token (at most the access-token lifetime)
+     * @param planVersion grows with every plan change applied to the user
+     */
+    public AccessToken issue(UUID userId, List<String> roles, String plan, long planVersion) {
         Instant now = clock.instant();
         Instant expires = now.plus(properties.accessTokenTtl());
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -41,6 +46,8 @@ public class AccessTokenIssuer {
                 .subject(userId.toString())
                 .audience(properties.audience())
                 .claim(UserTokens.CLAIM_ROLES, roles)
+                .claim(UserTokens.CLAIM_PLAN, plan)
+                .claim(UserTokens.CLAIM_PLAN_VERSION, planVersion)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString())

@@ -13,7 +13,7 @@ class PlanExpiryRuleTest {
 
     private static User pro(Instant validUntil) {
         Instant t = Instant.parse("2026-12-01T00:00:00Z");
-        return new User(UUID.randomUUID(), "a@example.com", "hash", "user", "pro", "active", t, validUntil, t, t);
+        return new User(UUID.randomUUID(), "a@example.com", "hash", "user", "pro", "active", t, validUntil, 1, t, t);
     }
 
     @Test
