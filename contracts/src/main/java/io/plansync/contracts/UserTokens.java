@@ -9,6 +9,8 @@ public final class UserTokens {
     public static final String CLAIM_PLAN = "plan";
     /** Grows with every plan change applied to the user: of two tokens, the higher one carries the newer plan. */
     public static final String CLAIM_PLAN_VERSION = "plan_version";
+    /** The features of {@link #CLAIM_PLAN} ({@link PlanFeatures}). */
+    public static final String CLAIM_ENTITLEMENTS = "entitlements";
     public static final String DEFAULT_ISSUER = "plansync-identity";
     public static final String DEFAULT_AUDIENCE = "plansync";
     public static final long MAX_LIFETIME_SECONDS = 900;

@@ -37,7 +37,9 @@ public class SessionIssuer {
         String refreshToken = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         refreshTokens.insert(hash(refreshToken), familyId, user.id(),
                 clock.instant().plus(properties.refreshTokenTtl()));
-        var access = accessTokens.issue(user.id(), user.roleList(), user.planAt(clock.instant()), user.planVersion());
+        String plan = user.planAt(clock.instant());
+        var access = accessTokens.issue(user.id(), user.roleList(), plan, User.entitlementsOf(plan),
+                user.planVersion());
         return new AuthMessages.TokenPair(access.value(), "Bearer", access.expiresInSeconds(), refreshToken);
     }
 

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanFeatures;
 import io.plansync.contracts.PlanStatus;
 import io.plansync.contracts.UserView;
 
@@ -53,8 +54,13 @@ public record User(@Id UUID id,
     /** The user as shown at {@code now} ({@link #planExpiredAt}). */
     public UserView view(Instant now) {
         boolean expired = planExpiredAt(now);
-        return new UserView(id.toString(), email, planAt(now),
-                expired ? PlanStatus.ACTIVE.wire() : status,
-                planValidUntil == null ? null : planValidUntil.toString(), updatedAt.toString());
+        String held = planAt(now);
+        return new UserView(id.toString(), email, held, expired ? PlanStatus.ACTIVE.wire() : status,
+                planValidUntil == null ? null : planValidUntil.toString(), entitlementsOf(held), updatedAt.toString());
+    }
+
+    /** The features of a plan this user holds. */
+    public static List<String> entitlementsOf(String plan) {
+        return Plan.fromWire(plan).map(PlanFeatures::of).orElse(List.of());
     }
 }

@@ -36,9 +36,11 @@ public class AccessTokenIssuer {
     /**
      * @param plan        the plan the user holds now: an application may authorise from the token alone, knowing
      *                    its claims are as old as the token (at most the access-token lifetime)
+     * @param entitlements the features of that plan
      * @param planVersion grows with every plan change applied to the user
      */
-    public AccessToken issue(UUID userId, List<String> roles, String plan, long planVersion) {
+    public AccessToken issue(UUID userId, List<String> roles, String plan, List<String> entitlements,
+                             long planVersion) {
         Instant now = clock.instant();
         Instant expires = now.plus(properties.accessTokenTtl());
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -48,6 +50,7 @@ public class AccessTokenIssuer {
                 .claim(UserTokens.CLAIM_ROLES, roles)
                 .claim(UserTokens.CLAIM_PLAN, plan)
                 .claim(UserTokens.CLAIM_PLAN_VERSION, planVersion)
+                .claim(UserTokens.CLAIM_ENTITLEMENTS, entitlements)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString())

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -46,8 +47,10 @@ class UserEndpointsTest implements TestPropertyProvider {
         Reply reply = api.get("/users/me", api.accessToken(user));
 
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json()).containsOnlyKeys("id", "email", "plan", "status", "validUntil", "updatedAt")
+        assertThat(reply.json())
+                .containsOnlyKeys("id", "email", "plan", "status", "validUntil", "entitlements", "updatedAt")
                 .containsEntry("validUntil", null)
+                .containsEntry("entitlements", List.of())
                 .containsEntry("id", user.id().toString())
                 .containsEntry("email", user.email())
                 .containsEntry("plan", "free")

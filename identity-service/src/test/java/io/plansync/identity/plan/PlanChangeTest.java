@@ -3,6 +3,8 @@ package io.plansync.identity.plan;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanFeatures;
 import io.plansync.identity.Api;
 import io.plansync.identity.Concurrently;
 import io.plansync.identity.IdentitySigningKey;
@@ -205,13 +207,15 @@ class PlanChangeTest implements TestPropertyProvider {
 
         assertThat(api.putPlan(user.id(), body, api.adminToken()).status()).isEqualTo(200);
 
-        assertThat(me(user)).containsEntry("plan", "pro").containsEntry("validUntil", end.toString());
+        assertThat(me(user)).containsEntry("plan", "pro").containsEntry("validUntil", end.toString())
+                .containsEntry("entitlements", PlanFeatures.of(Plan.PRO));
         assertThat(api.get("/admin/users/" + user.id(), api.adminToken()).json()).containsEntry("plan", "pro");
         Eventually.await("the plan to end at " + end, Duration.ofSeconds(15), () -> me(user).get("plan"),
                 "free"::equals);
         assertThat(Instant.now()).isAfterOrEqualTo(end);
         assertThat(api.get("/admin/users/" + user.id(), api.adminToken()).json())
-                .containsEntry("plan", "free").containsEntry("validUntil", end.toString());
+                .containsEntry("plan", "free").containsEntry("validUntil", end.toString())
+                .containsEntry("entitlements", List.of());
     }
 
     @Test

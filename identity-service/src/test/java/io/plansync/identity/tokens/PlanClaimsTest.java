@@ -4,6 +4,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanFeatures;
 import io.plansync.contracts.UserTokens;
 import io.plansync.identity.Api;
 import io.plansync.identity.IdentityTestProperties;
@@ -43,6 +45,7 @@ class PlanClaimsTest implements TestPropertyProvider {
 
         assertThat(claims.getStringClaim(UserTokens.CLAIM_PLAN)).isEqualTo("free");
         assertThat(claims.getLongClaim(UserTokens.CLAIM_PLAN_VERSION)).isZero();
+        assertThat(claims.getStringListClaim(UserTokens.CLAIM_ENTITLEMENTS)).isEmpty();
     }
 
     @Test
@@ -57,6 +60,8 @@ class PlanClaimsTest implements TestPropertyProvider {
         JWTClaimsSet claims = claimsOf((String) refreshed.json().get("access_token"));
         assertThat(claims.getStringClaim(UserTokens.CLAIM_PLAN)).isEqualTo("pro");
         assertThat(claims.getLongClaim(UserTokens.CLAIM_PLAN_VERSION)).isEqualTo(before + 1);
+        assertThat(claims.getStringListClaim(UserTokens.CLAIM_ENTITLEMENTS))
+                .isEqualTo(PlanFeatures.of(Plan.PRO)).contains("api.access");
     }
 
     @Test
@@ -69,6 +74,7 @@ class PlanClaimsTest implements TestPropertyProvider {
 
         assertThat(claims.getStringClaim(UserTokens.CLAIM_PLAN)).isEqualTo("free");
         assertThat(claims.getLongClaim(UserTokens.CLAIM_PLAN_VERSION)).isEqualTo(1);
+        assertThat(claims.getStringListClaim(UserTokens.CLAIM_ENTITLEMENTS)).as("free's features").isEmpty();
     }
 
     private void change(Api.TestUser user, String plan, Instant validUntil) {
