@@ -4,9 +4,13 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanFeatures;
 
 import java.util.List;
 
+/** The catalog as buyers see it: each plan's price and what it lets a user do. */
 @Controller
 public class PlansController {
     private final PlanCatalog catalog;
@@ -17,7 +21,13 @@ public class PlansController {
 
     @Get("/plans")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    public List<PlanPrice> plans() {
-        return catalog.all();
+    public List<Offer> plans() {
+        return catalog.all().stream().map(price -> new Offer(price.id(), price.name(), price.amount(),
+                price.currency(), Plan.fromWire(price.id()).map(PlanFeatures::of).orElse(List.of()))).toList();
+    }
+
+    /** A plan on offer; {@code features} from {@link PlanFeatures}, the list identity-service grants. */
+    @Serdeable
+    public record Offer(String id, String name, long amount, String currency, List<String> features) {
     }
 }

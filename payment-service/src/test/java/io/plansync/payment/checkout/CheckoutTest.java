@@ -14,6 +14,8 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.contracts.UserTokens;
+import io.plansync.contracts.Plan;
+import io.plansync.contracts.PlanFeatures;
 import io.plansync.payment.PaymentFixture;
 import io.plansync.payment.TestUserTokens;
 import io.plansync.testing.SqlRows;
@@ -80,9 +82,13 @@ class CheckoutTest implements TestPropertyProvider {
         List<Map<String, Object>> plans = json.readValue(response.body(),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertThat(plans).containsExactly(
-                Map.<String, Object>of("id", "free", "name", "Free", "amount", 0, "currency", "usd"),
-                Map.<String, Object>of("id", "pro", "name", "Pro", "amount", 2900, "currency", "usd"),
-                Map.<String, Object>of("id", "enterprise", "name", "Enterprise", "amount", 9900, "currency", "usd"));
+                Map.<String, Object>of("id", "free", "name", "Free", "amount", 0, "currency", "usd",
+                        "features", PlanFeatures.of(Plan.FREE)),
+                Map.<String, Object>of("id", "pro", "name", "Pro", "amount", 2900, "currency", "usd",
+                        "features", PlanFeatures.of(Plan.PRO)),
+                Map.<String, Object>of("id", "enterprise", "name", "Enterprise", "amount", 9900, "currency", "usd",
+                        "features", PlanFeatures.of(Plan.ENTERPRISE)));
+        assertThat(PlanFeatures.of(Plan.PRO)).as("the same list identity-service grants").contains("api.access");
     }
 
     // --- a purchase ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package io.plansync.identity.accounts;
+package io.plansync.support.plans;
 
 import io.micronaut.context.annotation.Context;
 import io.plansync.contracts.Plan;
