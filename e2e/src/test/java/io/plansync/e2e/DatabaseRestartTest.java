@@ -65,7 +65,7 @@ class DatabaseRestartTest {
     @Test
     void after_a_restart_and_a_partition_under_load_every_acknowledged_plan_is_stored_and_reaches_identity()
             throws Exception {
-        List<PlanSyncSystem.User> users = registerUsers();
+        List<PlanSyncSystem.User> users = system.registerUsers(USERS, CLIENTS);
         long created = Instant.now().getEpochSecond();
         List<Delivery> deliveries = new ArrayList<>();
         for (var user : users) {
@@ -152,20 +152,6 @@ class DatabaseRestartTest {
         if (millis > 0) {
             Thread.sleep(millis);
         }
-    }
-
-    private List<PlanSyncSystem.User> registerUsers() throws Exception {
-        List<Future<PlanSyncSystem.User>> registered = new ArrayList<>();
-        try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS)) {
-            for (int i = 0; i < USERS; i++) {
-                registered.add(clients.submit(system::newUser));
-            }
-        }
-        List<PlanSyncSystem.User> users = new ArrayList<>();
-        for (Future<PlanSyncSystem.User> user : registered) {
-            users.add(user.get());
-        }
-        return users;
     }
 
     private int status(String url) {

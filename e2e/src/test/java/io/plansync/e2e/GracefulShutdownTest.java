@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +65,7 @@ class GracefulShutdownTest {
 
     @Test
     void sigterm_answers_the_webhooks_in_flight_after_their_commit_and_exits_in_bounded_time() throws Exception {
-        List<PlanSyncSystem.User> users = registerUsers();
+        List<PlanSyncSystem.User> users = system.registerUsers(USERS, CLIENTS);
         PlanSyncSystem.User gate = users.getFirst();
         List<String> inFlight = new ArrayList<>();
         CompletableFuture<Boolean> exited;
@@ -109,8 +108,8 @@ class GracefulShutdownTest {
         assertThat(stored(acknowledged)).as("every 200 committed").isEqualTo(acknowledged.size());
         assertThat(stored(refused)).as("nothing of a 503 stored").isZero();
         // The relay recorded every batch it held and gave up none half-way.
-        assertThat(count("select count(*) from outbox_attempts where outcome <> 'delivered'")).isZero();
-        assertThat(count("select count(*) from outbox where"
+        assertThat(system.paymentCount("select count(*) from outbox_attempts where outcome <> 'delivered'")).isZero();
+        assertThat(system.paymentCount("select count(*) from outbox where"
                 + " state in ('" + OutboxState.Names.DEAD + "', '" + OutboxState.Names.RETRYING + "')")).isZero();
 
         system.restartPayment(0);
@@ -169,20 +168,6 @@ class GracefulShutdownTest {
         }
     }
 
-    private List<PlanSyncSystem.User> registerUsers() throws Exception {
-        List<Future<PlanSyncSystem.User>> registered = new ArrayList<>();
-        try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS)) {
-            for (int i = 0; i < USERS; i++) {
-                registered.add(clients.submit(system::newUser));
-            }
-        }
-        List<PlanSyncSystem.User> users = new ArrayList<>();
-        for (Future<PlanSyncSystem.User> user : registered) {
-            users.add(user.get());
-        }
-        return users;
-    }
-
     /** Takes or releases the user's plan lock, the one a webhook's transaction waits for. */
     private static void hold(Connection connection, PlanSyncSystem.User user, String function) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
@@ -193,28 +178,13 @@ class GracefulShutdownTest {
     }
 
     private long lockWaiters() {
-        return count("select count(*) from pg_locks where locktype = 'advisory' and not granted "
+        return system.paymentCount("select count(*) from pg_locks where locktype = 'advisory' and not granted "
                 + "and database = (select oid from pg_database where datname = current_database())");
     }
 
     private long stored(List<String> eventIds) {
-        return count("select count(*) from stripe_events e join payments p on p.payment_intent_id = e.payment_intent_id "
+        return system.paymentCount("select count(*) from stripe_events e "
+                + "join payments p on p.payment_intent_id = e.payment_intent_id "
                 + "where e.event_id = any(?) and p.status = 'succeeded'", (Object) eventIds.toArray(String[]::new));
-    }
-
-    private long count(String sql, Object... parameters) {
-        try (Connection connection = system.paymentDatabase.connect();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i] instanceof String[] array
-                        ? connection.createArrayOf("text", array) : parameters[i]);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

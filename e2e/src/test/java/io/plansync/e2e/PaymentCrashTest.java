@@ -103,7 +103,7 @@ class PaymentCrashTest {
                     "pi_" + UUID.randomUUID(), user.id(), "pro", 2900, "usd"), 0)).isEqualTo(200);
         }
         String[] eventIds = events.keySet().toArray(String[]::new);
-        assertThat(paymentCount("select count(*) from outbox where event_id = any(?)"
+        assertThat(system.paymentCount("select count(*) from outbox where event_id = any(?)"
                 + " and state = '" + OutboxState.Names.PENDING + "'",
                 (Object) eventIds)).isEqualTo(events.size());
 
@@ -122,7 +122,7 @@ class PaymentCrashTest {
                     applied -> applied == events.size());
             Eventually.await("the relay waiting to record the batch's outcome", Duration.ofSeconds(15),
                     () -> waitingForLockOn("outbox_attempts"), waiting -> waiting == 1);
-            assertThat(paymentCount("select count(*) from outbox where event_id = any(?)"
+            assertThat(system.paymentCount("select count(*) from outbox where event_id = any(?)"
                     + " and state = '" + OutboxState.Names.DONE + "'",
                     (Object) eventIds)).as("identity answered, but no row is done yet").isZero();
 
@@ -130,19 +130,19 @@ class PaymentCrashTest {
         }
         // The lock is released: the dead relay's transaction ends without a commit, and its rows are due again.
         Eventually.await("the killed process's connections to end", Duration.ofSeconds(15),
-                () -> paymentCount("select count(*) from pg_stat_activity where datname = current_database() "
+                () -> system.paymentCount("select count(*) from pg_stat_activity where datname = current_database() "
                         + "and backend_type = 'client backend' and pid <> pg_backend_pid()"),
                 connections -> connections == 0);
-        assertThat(paymentCount("select count(*) from outbox where event_id = any(?)"
+        assertThat(system.paymentCount("select count(*) from outbox where event_id = any(?)"
                 + " and state = '" + OutboxState.Names.PENDING + "' "
                 + "and attempts = 0", (Object) eventIds)).as("the done marks died with the process")
                 .isEqualTo(events.size());
-        assertThat(paymentCount("select count(*) from outbox_attempts a join outbox o on o.id = a.outbox_id "
+        assertThat(system.paymentCount("select count(*) from outbox_attempts a join outbox o on o.id = a.outbox_id "
                 + "where o.event_id = any(?)", (Object) eventIds)).isZero();
 
         system.restartPayment(0);
         Eventually.await("every row of the batch to be done", Duration.ofSeconds(30),
-                () -> paymentCount("select count(*) from outbox where event_id = any(?)"
+                () -> system.paymentCount("select count(*) from outbox where event_id = any(?)"
                         + " and state = '" + OutboxState.Names.DONE + "'",
                         (Object) eventIds), done -> done == events.size());
 
@@ -211,15 +211,15 @@ class PaymentCrashTest {
             }
         }
 
-        assertThat(paymentCount("select count(*) from stripe_events where event_id = any(?)", (Object) eventIds))
+        assertThat(system.paymentCount("select count(*) from stripe_events where event_id = any(?)", (Object) eventIds))
                 .isEqualTo(payloads.size());
         for (String eventId : eventIds) {
-            assertThat(paymentCount("select count(*) from payments where payment_intent_id = ? "
+            assertThat(system.paymentCount("select count(*) from payments where payment_intent_id = ? "
                     + "and status = 'succeeded'", paymentIntents.get(eventId)))
                     .as("one succeeded payment for " + eventId).isEqualTo(1);
-            assertThat(paymentCount("select count(*) from outbox where user_id = ?::uuid",
+            assertThat(system.paymentCount("select count(*) from outbox where user_id = ?::uuid",
                     userOf.get(eventId).id())).as("one outbox row for the user of " + eventId).isEqualTo(1);
-            assertThat(paymentCount("select count(*) from outbox where event_id = ?", eventId))
+            assertThat(system.paymentCount("select count(*) from outbox where event_id = ?", eventId))
                     .as("one outbox row for " + eventId).isEqualTo(1);
         }
         String admin = system.adminToken();
@@ -252,8 +252,8 @@ class PaymentCrashTest {
 
     /** Transactions of payment-service waiting for a lock on the table (the one the test holds). */
     private long waitingForLockOn(String table) {
-        return paymentCount("select count(distinct pid) from pg_locks where not granted and relation = ?::regclass "
-                + "and database = (select oid from pg_database where datname = current_database())", table);
+        return system.paymentCount("select count(distinct pid) from pg_locks where not granted "
+                + "and relation = ?::regclass and database = (select oid from pg_database where datname = current_database())", table);
     }
 
     private record AuditRow(String eventId, String result) {
@@ -272,22 +272,6 @@ class PaymentCrashTest {
                 }
             }
             return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private long paymentCount(String sql, Object... parameters) {
-        try (Connection connection = system.paymentDatabase.connect();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i] instanceof String[] array
-                        ? connection.createArrayOf("text", array) : parameters[i]);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

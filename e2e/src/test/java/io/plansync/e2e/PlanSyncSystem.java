@@ -2,6 +2,7 @@ package io.plansync.e2e;
 
 import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
+import io.plansync.testing.SqlRows;
 import io.plansync.testing.SystemWiring;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
@@ -113,6 +114,30 @@ final class PlanSyncSystem implements AutoCloseable {
     /** {@link #restartPayment(int)} with these settings on top of the system's. */
     void restartPayment(int replica, Map<String, String> extra) {
         payments.set(replica, paymentOn(paymentPorts.get(replica), extra).start());
+    }
+
+    /** The first column of the first row of a query on payment-service's database (a count, say). */
+    long paymentCount(String sql, Object... parameters) {
+        try (java.sql.Connection connection = paymentDatabase.connect()) {
+            return new SqlRows(connection).count(sql, parameters);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Registers {@code count} users with {@code clients} at once. */
+    List<User> registerUsers(int count, int clients) throws Exception {
+        List<java.util.concurrent.Future<User>> registered = new ArrayList<>();
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients)) {
+            for (int i = 0; i < count; i++) {
+                registered.add(pool.submit(this::newUser));
+            }
+        }
+        List<User> users = new ArrayList<>();
+        for (java.util.concurrent.Future<User> user : registered) {
+            users.add(user.get());
+        }
+        return users;
     }
 
     // --- the calls a client, Stripe and an operator make, over HTTP only ---

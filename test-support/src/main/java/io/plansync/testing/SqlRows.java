@@ -63,7 +63,9 @@ public final class SqlRows {
     private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
+            // A String[] goes as text[] (for "= any(?)").
+            statement.setObject(i + 1, parameters[i] instanceof String[] array
+                    ? connection.createArrayOf("text", array) : parameters[i]);
         }
         return statement;
     }
