@@ -2,7 +2,9 @@ package io.plansync.payment.outbox;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.support.DefaultTransactionDefinition;
 import io.plansync.contracts.OutboxState;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.payment.operators.OperatorAudit;
@@ -28,6 +30,7 @@ public class OperateOutbox {
     public static final int MAX_LIMIT = 200;
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    private static final TransactionDefinition ONE_SNAPSHOT = oneSnapshot();
 
     private final Outbox outbox;
     private final OutboxNotifier notifier;
@@ -40,6 +43,13 @@ public class OperateOutbox {
         this.outbox = outbox;
         this.audit = audit;
         this.transactions = transactions;
+    }
+
+    private static TransactionDefinition oneSnapshot() {
+        DefaultTransactionDefinition definition = new DefaultTransactionDefinition();
+        definition.setIsolationLevel(TransactionDefinition.Isolation.REPEATABLE_READ);
+        definition.setReadOnly(true);
+        return definition;
     }
 
     public OutboxViews.Page list(String operator, @Nullable String state, @Nullable String userId,
@@ -62,12 +72,15 @@ public class OperateOutbox {
     }
 
     public OutboxViews.Detail show(String operator, long id) {
-        Outbox.Row row = outbox.findById(id).orElseThrow(() -> {
-            audit.record(operator, "show", "id=" + id, "not found");
-            return notFound(id);
-        });
-        audit.record(operator, "show", "id=" + id, "ok");
-        return OutboxViews.Detail.of(row, outbox.attempts(id));
+        // The row and its history from one snapshot, so that they never disagree (a relay may record an attempt
+        // between two reads).
+        OutboxViews.Detail detail = transactions.execute(ONE_SNAPSHOT, status -> outbox.findById(id)
+                .map(row -> OutboxViews.Detail.of(row, outbox.attempts(id))).orElse(null));
+        audit.record(operator, "show", "id=" + id, detail == null ? "not found" : "ok");
+        if (detail == null) {
+            throw notFound(id);
+        }
+        return detail;
     }
 
     public OutboxViews.Replayed replay(String operator, long id, boolean force) {
