@@ -141,16 +141,13 @@ class InputFuzzTest {
     void still_healthy() {
         Answer liveness = probe.send("GET", "/health/liveness", Map.of(), null);
         assertThat(liveness.status()).as(liveness.toString()).isEqualTo(200);
-        Answer me = probe.send("GET", "/users/me", Map.of("Authorization", "Bearer " + token("user")), null);
+        Answer me = probe.getWithBearer("/users/me", token("user"));
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         assertThat(me.body()).contains(userId.toString());
     }
 
     private static String violation(FuzzCase fuzzCase) {
-        Map<String, String> headers = new HashMap<>();
-        if (fuzzCase.contentType() != null) {
-            headers.put("Content-Type", fuzzCase.contentType());
-        }
+        Map<String, String> headers = fuzzCase.headers();
         String token = switch (fuzzCase.auth()) {
             case FuzzCases.NO_AUTH -> null;
             case FuzzCases.GARBAGE_AUTH -> "not.a.token";

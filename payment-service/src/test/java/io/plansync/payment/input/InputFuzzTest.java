@@ -209,16 +209,13 @@ class InputFuzzTest {
     void still_healthy() {
         Answer liveness = probe.send("GET", "/health/liveness", Map.of(), null);
         assertThat(liveness.status()).as(liveness.toString()).isEqualTo(200);
-        Answer status = probe.send("GET", "/user-status", Map.of("Authorization", "Bearer " + token("user")), null);
+        Answer status = probe.getWithBearer("/user-status", token("user"));
         assertThat(status.status()).as(status.toString()).isEqualTo(200);
         assertThat(status.body()).contains(USER.toString());
     }
 
     private static String violation(FuzzCase fuzzCase) {
-        Map<String, String> headers = new HashMap<>();
-        if (fuzzCase.contentType() != null) {
-            headers.put("Content-Type", fuzzCase.contentType());
-        }
+        Map<String, String> headers = fuzzCase.headers();
         String secret = null;
         switch (fuzzCase.auth()) {
             case FuzzCases.NO_AUTH -> {

@@ -33,6 +33,11 @@ public final class HttpProbe {
      * @param headers extra headers (Content-Type, Authorization, ...)
      * @param body    the body, or null for none
      */
+    /** A GET with a bearer token: the normal request a health check after fuzzing makes. */
+    public Answer getWithBearer(String target, String token) {
+        return send("GET", target, Map.of("Authorization", "Bearer " + token), null);
+    }
+
     public Answer send(String method, String target, Map<String, String> headers, byte[] body) {
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append(':').append(port).append("\r\n");
