@@ -19,6 +19,10 @@ public final class ProblemCodes {
     public static final String CONFLICT = "CONFLICT";
     public static final String PLAN_NOT_PURCHASABLE = "PLAN_NOT_PURCHASABLE";
     public static final String STRIPE_UNAVAILABLE = "STRIPE_UNAVAILABLE";
+    /** A new subscription was asked for by a user who has one: they change it in the billing portal. */
+    public static final String SUBSCRIPTION_EXISTS = "SUBSCRIPTION_EXISTS";
+    /** The billing portal was asked for by a user who never bought anything (no Stripe customer). */
+    public static final String NO_BILLING_ACCOUNT = "NO_BILLING_ACCOUNT";
     public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
     public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
     /** Too much work at once (e.g. password hashing is at its limit): retry after {@code Retry-After}. */

@@ -38,7 +38,7 @@ record PlanChange(Plan plan, PlanStatus status, String updatedBy, Instant timest
         }
         PlanStatus status = PlanStatus.fromWire(request.status()).orElse(null);
         if (status == null) {
-            errors.add(new Problem.FieldError("status", "must be one of active, inactive"));
+            errors.add(new Problem.FieldError("status", "must be one of " + PlanStatus.wireList()));
         }
         String updatedBy = request.updatedBy();
         if (updatedBy == null || updatedBy.isBlank() || updatedBy.length() > 100) {

@@ -219,6 +219,20 @@ class PlanChangeTest implements TestPropertyProvider {
     }
 
     @Test
+    void a_subscriptions_statuses_are_accepted_and_shown() {
+        for (String status : List.of("trialing", "past_due", "canceled", "active")) {
+            Api.TestUser user = api.newUser("status-" + status);
+            String plan = "canceled".equals(status) ? "free" : "pro";
+            Reply reply = api.putPlan(user.id(), Map.of("plan", plan, "status", status, "updatedBy",
+                    "payment-service", "timestamp", T0, "validUntil",
+                    Instant.now().plus(Duration.ofDays(3)).toString()), api.adminToken());
+
+            assertThat(reply.status()).as(status).isEqualTo(200);
+            assertThat(me(user)).containsEntry("plan", plan).containsEntry("status", status);
+        }
+    }
+
+    @Test
     void a_later_change_without_valid_until_makes_the_plan_last() {
         Api.TestUser user = api.newUser("renewed-for-good");
         api.putPlan(user.id(), Map.of("plan", "pro", "status", "active", "updatedBy", "x", "timestamp", T0,

@@ -18,6 +18,10 @@ public interface Customers extends GenericRepository<Customers.Customer, UUID> {
     @Query("select stripe_customer_id from customers where user_id = :userId")
     Optional<String> stripeCustomerId(UUID userId);
 
+    /** The user a Stripe customer belongs to: the mapping is the only authority on whose a subscription is. */
+    @Query("select user_id from customers where stripe_customer_id = :stripeCustomerId")
+    Optional<UUID> userIdOf(String stripeCustomerId);
+
     @Query("insert into customers (user_id, stripe_customer_id) values (:userId, :stripeCustomerId) "
             + "on conflict (user_id) do nothing")
     void insert(UUID userId, String stripeCustomerId);

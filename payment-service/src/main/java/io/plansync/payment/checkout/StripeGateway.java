@@ -4,15 +4,23 @@ import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
 import com.stripe.model.PaymentIntent;
+import com.stripe.model.Subscription;
+import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.SubscriptionListParams;
+import com.stripe.param.checkout.SessionCreateParams;
 import io.plansync.payment.plans.PlanPrice;
 import jakarta.inject.Singleton;
 
+import java.util.List;
 import java.util.UUID;
 
-/** The two Stripe calls checkout makes. Every call carries an idempotency key, so a retry never duplicates. */
+/**
+ * Every Stripe call payment-service makes. Every call that creates something carries an idempotency key, so a retry
+ * never duplicates.
+ */
 @Singleton
 public class StripeGateway {
     private final StripeClient stripe;
@@ -44,5 +52,51 @@ public class StripeGateway {
                                 .setEnabled(true).build())
                         .build(),
                 RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
+    }
+
+    /** A subscription as Stripe states it now. */
+    public Subscription subscription(String subscriptionId) throws StripeException {
+        return stripe.v1().subscriptions().retrieve(subscriptionId);
+    }
+
+    /** The customer's subscriptions that have not ended (Stripe leaves canceled ones out unless asked). */
+    public List<Subscription> openSubscriptions(String customerId) throws StripeException {
+        return stripe.v1().subscriptions().list(SubscriptionListParams.builder().setCustomer(customerId)
+                .setLimit(10L).build()).getData();
+    }
+
+    /** A Checkout Session in subscription mode for one catalog price. */
+    public Session createCheckoutSession(UUID userId, String customerId, PlanPrice.Recurring price, int trialDays,
+                                         String successUrl, String cancelUrl, String idempotencyKey)
+            throws StripeException {
+        SessionCreateParams.SubscriptionData.Builder subscription = SessionCreateParams.SubscriptionData.builder()
+                .putMetadata("userId", userId.toString())
+                .putMetadata("plan", price.plan());
+        if (trialDays > 0) {
+            subscription.setTrialPeriodDays((long) trialDays);
+        }
+        return stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
+                        .setMode(SessionCreateParams.Mode.SUBSCRIPTION)
+                        .setCustomer(customerId)
+                        .addLineItem(SessionCreateParams.LineItem.builder().setPrice(price.priceId())
+                                .setQuantity(1L).build())
+                        .setClientReferenceId(userId.toString())
+                        .putMetadata("userId", userId.toString())
+                        .putMetadata("plan", price.plan())
+                        .putMetadata("interval", price.interval().wire())
+                        .setSubscriptionData(subscription.build())
+                        .setSuccessUrl(successUrl)
+                        .setCancelUrl(cancelUrl)
+                        .build(),
+                RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
+    }
+
+    /** A Customer Portal session for the customer. */
+    public com.stripe.model.billingportal.Session createPortalSession(String customerId, String returnUrl)
+            throws StripeException {
+        return stripe.v1().billingPortal().sessions().create(
+                com.stripe.param.billingportal.SessionCreateParams.builder().setCustomer(customerId)
+                        .setReturnUrl(returnUrl).build(),
+                RequestOptions.builder().setIdempotencyKey("plansync-portal-" + UUID.randomUUID()).build());
     }
 }

@@ -14,11 +14,13 @@ import java.util.UUID;
  *                 owner as this service recorded it
  * @param plan     the plan a succeeded payment buys (checked against the catalogue), else null
  * @param outcome  for {@link PaymentEffect#NONE}: recorded, ignored or rejected; else null
+ * @param subscriptionId the Stripe subscription an event is about (its state is then read again from Stripe, off
+ *                 the request path), else null
  */
 public record LedgerEntry(String eventId, String type, Instant createdAt, PaymentEffect effect,
                           @Nullable String paymentIntentId, @Nullable UUID userId, @Nullable String plan, long amount,
                           @Nullable String currency, @Nullable String outcome, @Nullable String reason,
-                          @Nullable String correlationId) {
+                          @Nullable String correlationId, @Nullable String subscriptionId) {
     public LedgerEntry {
         Objects.requireNonNull(eventId);
         Objects.requireNonNull(type);
@@ -30,13 +32,16 @@ public record LedgerEntry(String eventId, String type, Instant createdAt, Paymen
         if (effect != PaymentEffect.NONE && paymentIntentId == null) {
             throw new IllegalArgumentException("an event that changes a payment names it");
         }
+        if (subscriptionId != null && effect != PaymentEffect.NONE) {
+            throw new IllegalArgumentException("a subscription's event moves no payment itself");
+        }
     }
 
     /** A payment_intent.succeeded whose user, plan and amount the catalogue accepted. */
     public static LedgerEntry paid(String eventId, String type, Instant createdAt, String paymentIntentId, UUID userId,
                                    String plan, long amount, String currency, @Nullable String correlationId) {
         return new LedgerEntry(eventId, type, createdAt, PaymentEffect.PAID, paymentIntentId, userId, plan, amount,
-                currency, null, null, correlationId);
+                currency, null, null, correlationId, null);
     }
 
     /** An event that moves a payment (failed, refunded, disputed...); its owner is looked up by the ledger. */
@@ -44,7 +49,7 @@ public record LedgerEntry(String eventId, String type, Instant createdAt, Paymen
                                      String paymentIntentId, @Nullable UUID claimedUserId, long amount,
                                      @Nullable String currency, @Nullable String correlationId) {
         return new LedgerEntry(eventId, type, createdAt, effect, paymentIntentId, claimedUserId, null, amount,
-                currency, null, null, correlationId);
+                currency, null, null, correlationId, null);
     }
 
     /** An event only recorded, with its verdict and why. */
@@ -52,19 +57,32 @@ public record LedgerEntry(String eventId, String type, Instant createdAt, Paymen
                                     @Nullable String reason, @Nullable String paymentIntentId, @Nullable UUID userId,
                                     @Nullable String correlationId) {
         return new LedgerEntry(eventId, type, createdAt, PaymentEffect.NONE, paymentIntentId, userId, null, 0, null,
-                outcome, reason, correlationId);
+                outcome, reason, correlationId, null);
+    }
+
+    /**
+     * An event about a subscription: recorded, and the subscription's current state is then read from Stripe (by
+     * the subscription refresh, after commit), whatever the event itself says.
+     */
+    public static LedgerEntry subscriptionChanged(String eventId, String type, Instant createdAt,
+                                                  String subscriptionId, @Nullable String correlationId) {
+        return new LedgerEntry(eventId, type, createdAt, PaymentEffect.NONE, null, null, null, 0, null,
+                Outcome.RECORDED, "subscription " + subscriptionId + " to be read from Stripe", correlationId,
+                Objects.requireNonNull(subscriptionId));
     }
 
     LedgerEntry rejected(String why) {
-        return noted(eventId, type, createdAt, Outcome.REJECTED, why, paymentIntentId, userId, correlationId);
+        return new LedgerEntry(eventId, type, createdAt, PaymentEffect.NONE, paymentIntentId, userId, null, 0, null,
+                Outcome.REJECTED, why, correlationId, subscriptionId);
     }
 
     LedgerEntry recorded(String why) {
-        return noted(eventId, type, createdAt, Outcome.RECORDED, why, paymentIntentId, userId, correlationId);
+        return new LedgerEntry(eventId, type, createdAt, PaymentEffect.NONE, paymentIntentId, userId, null, 0, null,
+                Outcome.RECORDED, why, correlationId, subscriptionId);
     }
 
     LedgerEntry ownedBy(@Nullable UUID owner) {
         return new LedgerEntry(eventId, type, createdAt, effect, paymentIntentId, owner, plan, amount, currency,
-                outcome, reason, correlationId);
+                outcome, reason, correlationId, subscriptionId);
     }
 }

@@ -82,14 +82,18 @@ public final class LedgerStatements {
      */
     private static final String WRITE = "with input as (select * from unnest(?::text[], ?::text[], "
             + "?::timestamptz[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], "
-            + "?::text[]) i(event_id, type, created_at, effect, payment_intent_id, user_id, plan, amount, currency, "
-            + "outcome, reason)), "
+            + "?::text[], ?::text[]) i(event_id, type, created_at, effect, payment_intent_id, user_id, plan, amount, "
+            + "currency, outcome, reason, subscription_id)), "
             + "locked as (select count(pg_advisory_xact_lock(" + UserPlanLock.keyOf("u") + ")) "
             + "from unnest(?::text[]) u), "
             + "new_event as (insert into stripe_events (event_id, type, event_created_at, outcome, reason, "
-            + "payment_intent_id, user_id) select i.event_id, i.type, i.created_at, i.outcome, i.reason, "
-            + "i.payment_intent_id, i.user_id from input i, locked "
+            + "payment_intent_id, user_id, subscription_id) select i.event_id, i.type, i.created_at, i.outcome, "
+            + "i.reason, i.payment_intent_id, i.user_id, i.subscription_id from input i, locked "
             + "on conflict (event_id) do nothing returning event_id), "
+            // A subscription's event asks for its state to be read from Stripe again (SubscriptionStatements).
+            + "refresh as (" + SubscriptionStatements.REQUEST_REFRESH + " select distinct i.subscription_id "
+            + "from input i join new_event using (event_id) where i.subscription_id is not null "
+            + SubscriptionStatements.ON_REFRESH_CONFLICT + " returning 1), "
             + "moving as (select i.* from input i join new_event using (event_id) where i.effect <> '"
             + PaymentEffect.NONE.wire() + "'), "
             // The new status is computed in SET, not joined: if another transaction changed the row meanwhile,
@@ -135,12 +139,13 @@ public final class LedgerStatements {
             statement.setArray(9, texts(connection, group, LedgerEntry::currency));
             statement.setArray(10, texts(connection, group, e -> LedgerRules.outcome(e, true).outcome()));
             statement.setArray(11, texts(connection, group, LedgerEntry::reason));
-            statement.setArray(12, texts(connection, LedgerRules.lockOrder(group).stream().map(UUID::toString)
+            statement.setArray(12, texts(connection, group, LedgerEntry::subscriptionId));
+            statement.setArray(13, texts(connection, LedgerRules.lockOrder(group).stream().map(UUID::toString)
                     .toList()));
-            statement.setArray(13, texts(connection, moving, e -> e.userId().toString()));
-            statement.setArray(14, texts(connection, moving, LedgerEntry::eventId));
-            statement.setArray(15, texts(connection, moving, e -> micros(e.createdAt())));
-            statement.setArray(16, texts(connection, moving, LedgerEntry::correlationId));
+            statement.setArray(14, texts(connection, moving, e -> e.userId().toString()));
+            statement.setArray(15, texts(connection, moving, LedgerEntry::eventId));
+            statement.setArray(16, texts(connection, moving, e -> micros(e.createdAt())));
+            statement.setArray(17, texts(connection, moving, LedgerEntry::correlationId));
             statement.execute();
             Set<String> newEvents = new HashSet<>();
             try (ResultSet rows = statement.getResultSet()) {
@@ -179,38 +184,52 @@ public final class LedgerStatements {
     }
 
     /**
-     * The plan rule: a user's plan is that of their newest payment whose status grants one
-     * ({@link PaymentStatus#GRANTING}; free if none), whatever order Stripe's events arrive in. If that differs from
-     * the plan recorded now, it is recorded and queued for identity-service with the event's time, but always later
-     * than the user's previous change, so identity-service (which keeps the newest) ends with this plan even if
-     * earlier syncs are delivered after it. Returns the users whose plan changed.
+     * The plan rule: a user's plan is that of their subscription that grants one now (valid_until ahead; the one
+     * that lasts longest), else that of their newest payment whose status grants one
+     * ({@link PaymentStatus#GRANTING}), else free, whatever order Stripe's events arrive in. A subscription's plan
+     * carries its status and valid_until; a one-time plan is active and does not expire; free after a subscription
+     * ended is {@code canceled}. If that differs from what is recorded now, it is recorded and queued for
+     * identity-service with the event's time, but always later than the user's previous change, so identity-service
+     * (which keeps the newest) ends with this plan even if earlier syncs are delivered after it. Returns the users
+     * whose plan changed.
      *
-     * <p>Both reads are LATERAL ... LIMIT 1 so that they are always index lookups per user: a plain join let
+     * <p>The reads are LATERAL ... LIMIT 1 so that they are always index lookups per user: a plain join let
      * PostgreSQL cache a plan made while user_plans was nearly empty (a hash join over a full scan), which cost 2-5
      * ms per call once the table had grown. {@code greatest} ignores a missing previous change.
      */
-    private static String planRule(String which) {
+    static String planRule(String which) {
         String free = "'" + Plan.FREE.wire() + "'";
         String active = "'" + PlanStatus.ACTIVE.wire() + "'";
+        String canceled = "'" + PlanStatus.CANCELED.wire() + "'";
         return "with input as (select * from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::text[]) "
                 + "i(user_id, event_id, event_at, correlation_id) " + which + "), "
-                + "decided as (select i.user_id, coalesce(standing.plan, " + free + ") as plan, "
-                + "standing.payment_intent_id, i.event_id, "
+                + "candidate as (select i.user_id, coalesce(sub.plan, standing.plan, " + free + ") as plan, "
+                + "coalesce(sub.plan_status, case when standing.plan is null and exists (select 1 from "
+                + "subscriptions s where s.user_id = i.user_id) then " + canceled + " else " + active + " end) "
+                + "as status, sub.valid_until, sub.subscription_id, "
+                + "case when sub.plan is null then standing.payment_intent_id end as payment_intent_id, i.event_id, "
                 + "greatest(i.event_at, recorded.source_event_at + interval '1 microsecond') as event_at, "
-                + "i.correlation_id from input i "
-                + "left join lateral (select plan, source_event_at from user_plans where user_id = i.user_id "
-                + "limit 1) recorded on true "
+                + "i.correlation_id, recorded.plan as recorded_plan, recorded.status as recorded_status, "
+                + "recorded.valid_until as recorded_valid_until from input i "
+                + "left join lateral (select plan, status, valid_until, source_event_at from user_plans "
+                + "where user_id = i.user_id limit 1) recorded on true "
+                + "left join lateral (select plan, plan_status, valid_until, subscription_id from subscriptions "
+                + "where user_id = i.user_id and valid_until > now() order by valid_until desc, subscription_id "
+                + "limit 1) sub on true "
                 + "left join lateral (select plan, payment_intent_id from payments where user_id = i.user_id "
                 + "and status in " + GRANTING + " order by succeeded_at desc nulls last, payment_intent_id desc "
-                + "limit 1) standing on true "
-                + "where recorded.plan is distinct from coalesce(standing.plan, " + free + ")), "
-                + "saved as (insert into user_plans (user_id, plan, status, payment_intent_id, source_event_id, "
-                + "source_event_at) select user_id, plan, " + active + ", payment_intent_id, event_id, event_at "
-                + "from decided on conflict (user_id) do update set plan = excluded.plan, status = excluded.status, "
-                + "payment_intent_id = excluded.payment_intent_id, source_event_id = excluded.source_event_id, "
-                + "source_event_at = excluded.source_event_at, updated_at = now() returning user_id) "
-                + "insert into outbox (user_id, plan, status, event_id, source_event_at, correlation_id) "
-                + "select d.user_id, d.plan, " + active + ", d.event_id, d.event_at, d.correlation_id "
+                + "limit 1) standing on true), "
+                + "decided as (select * from candidate where (recorded_plan, recorded_status, recorded_valid_until) "
+                + "is distinct from (plan, status, valid_until)), "
+                + "saved as (insert into user_plans (user_id, plan, status, payment_intent_id, subscription_id, "
+                + "valid_until, source_event_id, source_event_at) select user_id, plan, status, payment_intent_id, "
+                + "subscription_id, valid_until, event_id, event_at from decided on conflict (user_id) do update set "
+                + "plan = excluded.plan, status = excluded.status, payment_intent_id = excluded.payment_intent_id, "
+                + "subscription_id = excluded.subscription_id, valid_until = excluded.valid_until, "
+                + "source_event_id = excluded.source_event_id, source_event_at = excluded.source_event_at, "
+                + "updated_at = now() returning user_id) "
+                + "insert into outbox (user_id, plan, status, valid_until, event_id, source_event_at, correlation_id) "
+                + "select d.user_id, d.plan, d.status, d.valid_until, d.event_id, d.event_at, d.correlation_id "
                 + "from decided d join saved s using (user_id) returning user_id";
     }
 
@@ -225,7 +244,8 @@ public final class LedgerStatements {
         String user = "'00000000-0000-0000-0000-' || lpad(:user::text, 12, '0')";
         List<String> write = List.of(event, "'payment_intent.succeeded'", "now()::text",
                 "'" + PaymentEffect.PAID.wire() + "'", payment, user, "'pro'", "'2900'", "'usd'",
-                "'" + Outcome.ACCEPTED + "'", "null::text", user, user, event, "now()::text", "null::text");
+                "'" + Outcome.ACCEPTED + "'", "null::text", "null::text", user, user, event, "now()::text",
+                "null::text");
         return "-- Generated by LedgerStatements.pgbenchScript(): one accepted payment_intent.succeeded as the ledger\n"
                 + "-- records it (a group of one), in one transaction.\n"
                 + "\\set n random(1, 1000000000)\n\\set user random(1, 1000)\n"

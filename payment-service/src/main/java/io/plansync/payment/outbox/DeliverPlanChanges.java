@@ -49,8 +49,9 @@ public class DeliverPlanChanges {
         List<PlanChangeBatch.Change> changes = new ArrayList<>(rows.size());
         for (Outbox.Row row : rows) {
             changes.add(new PlanChangeBatch.Change(row.userId().toString(), row.plan(), row.status(), UPDATED_BY,
-                    // A plan bought once does not expire; subscriptions will send their paid-until time.
-                    row.sourceEventAt().toString(), row.eventId(), null));
+                    // A plan bought once does not expire (null); a subscription's lasts until its paid time ends.
+                    row.sourceEventAt().toString(), row.eventId(),
+                    row.validUntil() == null ? null : row.validUntil().toString()));
         }
         String correlationId = UUID.randomUUID().toString();
         if (LOG.isDebugEnabled()) {

@@ -18,10 +18,10 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface Outbox extends GenericRepository<Outbox.Row, Long> {
 
-    @Query("insert into outbox (user_id, plan, status, event_id, source_event_at, correlation_id) "
-            + "values (:userId, :plan, :status, :eventId, :sourceEventAt, :correlationId)")
-    void enqueue(UUID userId, String plan, String status, String eventId, Instant sourceEventAt,
-                 @Nullable String correlationId);
+    @Query("insert into outbox (user_id, plan, status, valid_until, event_id, source_event_at, correlation_id) "
+            + "values (:userId, :plan, :status, :validUntil, :eventId, :sourceEventAt, :correlationId)")
+    void enqueue(UUID userId, String plan, String status, @Nullable Instant validUntil, String eventId,
+                 Instant sourceEventAt, @Nullable String correlationId);
 
     /**
      * Due rows, locked for the rest of the caller's transaction. Rows another relay holds are skipped, so relays on
@@ -99,6 +99,6 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
     @MappedEntity("outbox")
     record Row(@Id Long id, UUID userId, String plan, String status, String eventId, Instant sourceEventAt,
                String state, int attempts, @Nullable String lastError, Instant nextAttemptAt,
-               Instant createdAt, Instant updatedAt, @Nullable String correlationId) {
+               Instant createdAt, Instant updatedAt, @Nullable String correlationId, @Nullable Instant validUntil) {
     }
 }

@@ -10,19 +10,19 @@ import java.time.Instant;
  * at different times do not all come back at once, and never later than {@code max} (the cap is applied after the
  * jitter, so delays that reach it are exactly {@code max}).
  */
-final class RetryBackoff {
+public final class RetryBackoff {
     static final double MULTIPLIER = 2.0;
     static final double JITTER = 0.5;
 
     private final IntervalFunction intervals;
 
-    RetryBackoff(Duration initial, Duration max) {
+    public RetryBackoff(Duration initial, Duration max) {
         this.intervals = IntervalFunction.ofExponentialRandomBackoff(initial.toMillis(), MULTIPLIER, JITTER,
                 max.toMillis());
     }
 
     /** @param attempt the attempt that just failed, 1-based */
-    Instant nextAttemptAt(Instant now, int attempt) {
+    public Instant nextAttemptAt(Instant now, int attempt) {
         return now.plusMillis(intervals.apply(attempt));
     }
 }

@@ -125,8 +125,8 @@ public class Reconcile {
                 } else if (comparison == Comparison.DRIFTED) {
                     drifted++;
                     if (!dryRun) {
-                        outbox.enqueue(plan.userId(), plan.plan(), plan.status(), "reconcile:" + UUID.randomUUID(),
-                                plan.sourceEventAt(), correlationId);
+                        outbox.enqueue(plan.userId(), plan.plan(), plan.status(), plan.validUntil(),
+                                "reconcile:" + UUID.randomUUID(), plan.sourceEventAt(), correlationId);
                         notifier.rowsQueued();
                         enqueued++;
                     }
@@ -149,7 +149,7 @@ public class Reconcile {
                 LOG.warn("Reconciliation: identity answered {} for user {}", response.code(), plan.userId());
                 return Comparison.FAILED;
             }
-            boolean same = plan.plan().equals(user.plan()) && plan.status().equals(user.status());
+            boolean same = ReconcileRules.agree(plan, user, Instant.now());
             if (!same) {
                 LOG.warn("Reconciliation: user {} holds {}/{} at identity but paid for {}/{}", plan.userId(),
                         user.plan(), user.status(), plan.plan(), plan.status());

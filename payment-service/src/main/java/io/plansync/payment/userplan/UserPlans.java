@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The plan each user has paid for, as payment-service knows it. */
+/** The plan each user has paid for, as payment-service knows it, and until when (null: no end). */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface UserPlans extends GenericRepository<UserPlans.UserPlan, UUID> {
 
@@ -19,6 +19,7 @@ public interface UserPlans extends GenericRepository<UserPlans.UserPlan, UUID> {
 
     @MappedEntity("user_plans")
     record UserPlan(@Id UUID userId, String plan, String status, @Nullable String paymentIntentId,
-                    String sourceEventId, Instant sourceEventAt, @Nullable Instant updatedAt) {
+                    String sourceEventId, Instant sourceEventAt, @Nullable Instant updatedAt,
+                    @Nullable Instant validUntil, @Nullable String subscriptionId) {
     }
 }

@@ -21,8 +21,24 @@ public final class EventEntries {
     public static final String REFUNDED = "charge.refunded";
     public static final String DISPUTE_CREATED = "charge.dispute.created";
     public static final String DISPUTE_CLOSED = "charge.dispute.closed";
-    /** The types that move money; every other type is recorded as ignored. */
-    public static final Set<String> HANDLED = Set.of(SUCCEEDED, FAILED, REFUNDED, DISPUTE_CREATED, DISPUTE_CLOSED);
+    /** The types that move money. */
+    public static final Set<String> MONEY = Set.of(SUCCEEDED, FAILED, REFUNDED, DISPUTE_CREATED, DISPUTE_CLOSED);
+    public static final String CHECKOUT_COMPLETED = "checkout.session.completed";
+    public static final String SUBSCRIPTION_CREATED = "customer.subscription.created";
+    public static final String SUBSCRIPTION_UPDATED = "customer.subscription.updated";
+    public static final String SUBSCRIPTION_DELETED = "customer.subscription.deleted";
+    public static final String TRIAL_WILL_END = "customer.subscription.trial_will_end";
+    public static final String INVOICE_PAID = "invoice.paid";
+    public static final String INVOICE_PAYMENT_FAILED = "invoice.payment_failed";
+    /**
+     * The types about a subscription: each has the subscription read again from Stripe (its state, not the event's,
+     * decides). paused/resumed too, since they change what it grants.
+     */
+    public static final Set<String> SUBSCRIPTION = Set.of(CHECKOUT_COMPLETED, SUBSCRIPTION_CREATED,
+            SUBSCRIPTION_UPDATED, SUBSCRIPTION_DELETED, TRIAL_WILL_END, INVOICE_PAID, INVOICE_PAYMENT_FAILED,
+            "customer.subscription.paused", "customer.subscription.resumed");
+    /** The types acted on; every other type is recorded as ignored. */
+    public static final Set<String> HANDLED = union(MONEY, SUBSCRIPTION);
     /** A closed dispute's statuses that leave the money with the merchant (an inquiry closed without a chargeback). */
     private static final Set<String> DISPUTE_KEPT = Set.of("won", "warning_closed");
 
@@ -41,6 +57,9 @@ public final class EventEntries {
         if (event.livemode() != liveKey) {
             return noted(event, Outcome.REJECTED, "a " + mode(event.livemode()) + " event, but the configured key is "
                     + mode(liveKey), null, null, correlationId);
+        }
+        if (SUBSCRIPTION.contains(event.type())) {
+            return subscriptionChanged(event, correlationId);
         }
         return switch (event.type()) {
             case SUCCEEDED -> succeeded(event, catalog, correlationId);
@@ -78,6 +97,22 @@ public final class EventEntries {
         }
         return LedgerEntry.paid(event.id(), event.type(), event.created(), paymentIntentId, userId, plan.get().id(),
                 amount, currency, correlationId);
+    }
+
+    /** The subscription the event is about, wherever its type carries it. */
+    private static LedgerEntry subscriptionChanged(StripeEvent event, @Nullable String correlationId) {
+        Optional<String> subscriptionId = switch (event.type()) {
+            case CHECKOUT_COMPLETED -> event.string("subscription");
+            case INVOICE_PAID, INVOICE_PAYMENT_FAILED -> event.string("parent", "subscription_details",
+                    "subscription").or(() -> event.string("subscription"));
+            default -> event.string("id");
+        };
+        if (subscriptionId.isEmpty()) {
+            // A one-time checkout, or an invoice of no subscription: nothing PlanSync sells that way.
+            return noted(event, Outcome.IGNORED, "names no subscription", null, null, correlationId);
+        }
+        return LedgerEntry.subscriptionChanged(event.id(), event.type(), event.created(), subscriptionId.get(),
+                correlationId);
     }
 
     private static LedgerEntry refunded(StripeEvent event, @Nullable String correlationId) {
@@ -118,6 +153,12 @@ public final class EventEntries {
                                      @Nullable String correlationId) {
         return LedgerEntry.noted(event.id(), event.type(), event.created(), outcome, reason, paymentIntentId, userId,
                 correlationId);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.HashSet<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static String mode(boolean live) {

@@ -7,6 +7,7 @@ import io.plansync.payment.ledger.Ledger;
 import io.plansync.payment.ledger.Outcome;
 import io.plansync.payment.ledger.LedgerEntry;
 import io.plansync.payment.plans.PlanCatalog;
+import io.plansync.payment.subscriptions.RefreshSubscriptions;
 import io.plansync.support.correlation.CorrelationId;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Applies a verified Stripe event, exactly once: {@link EventEntries} reads what it means, the {@link Ledger}
  * records it (the event, its payment's move, the user's plan and the outbox row for identity-service in one
- * transaction). Nothing here calls identity-service; the outbox relay does that after commit.
+ * transaction; for a subscription's event, a request to read the subscription again). Nothing here calls
+ * identity-service or Stripe: the outbox relay and {@link RefreshSubscriptions} do that after commit.
  */
 @Singleton
 public class HandleStripeEvent {
@@ -29,9 +31,12 @@ public class HandleStripeEvent {
     private final PlanCatalog catalog;
     private final boolean liveKey;
     private final MeterRegistry metrics;
+    private final RefreshSubscriptions refreshSubscriptions;
 
-    public HandleStripeEvent(Ledger ledger, PlanCatalog catalog, StripeProperties stripe, MeterRegistry metrics) {
+    public HandleStripeEvent(Ledger ledger, PlanCatalog catalog, StripeProperties stripe, MeterRegistry metrics,
+                             RefreshSubscriptions refreshSubscriptions) {
         this.ledger = ledger;
+        this.refreshSubscriptions = refreshSubscriptions;
         this.catalog = catalog;
         this.liveKey = stripe.isLiveKey();
         this.metrics = metrics;
@@ -57,6 +62,9 @@ public class HandleStripeEvent {
                     }
                     throw failure instanceof CompletionException c ? c : new CompletionException(failure);
                 }
+                if (entry.subscriptionId() != null && !done.duplicate()) {
+                    refreshSubscriptions.wake();
+                }
                 return recorded(event, done);
             }
         });
@@ -66,6 +74,12 @@ public class HandleStripeEvent {
         // Metric tags stay bounded: any other type counts as "other".
         metrics.counter("plansync.webhooks", "type", EventEntries.HANDLED.contains(event.type()) ? event.type()
                 : "other", "outcome", outcome.outcome()).increment();
+        if (EventEntries.TRIAL_WILL_END.equals(event.type()) && !outcome.duplicate()) {
+            // Stripe's notice, 3 days ahead: the application may remind the user; the plan itself is unchanged.
+            metrics.counter("plansync.subscriptions.trial_will_end").increment();
+            LOG.info("Stripe event {}: the trial of subscription {} ends soon", event.id(),
+                    event.string("id").orElse("?"));
+        }
         if (outcome.rejected()) {
             LOG.error("Rejected Stripe event {} ({}): {}", event.id(), event.type(), outcome.reason());
         } else if (!outcome.duplicate() && outcome.reason() != null) {

@@ -73,6 +73,21 @@ public record StripeEvent(String id, String type, Instant created, boolean livem
                 : Optional.of(value.getAsString()).filter(StripeEvent::storable);
     }
 
+    /** A text value inside nested objects of the data object, e.g. {@code parent.subscription_details.subscription}. */
+    Optional<String> string(String object1, String object2, String field) {
+        JsonElement first = object.get(object1);
+        if (first == null || !first.isJsonObject()) {
+            return Optional.empty();
+        }
+        JsonElement second = first.getAsJsonObject().get(object2);
+        if (second == null || !second.isJsonObject()) {
+            return Optional.empty();
+        }
+        JsonElement value = second.getAsJsonObject().get(field);
+        return value == null || value.isJsonNull() || !value.isJsonPrimitive() ? Optional.empty()
+                : Optional.of(value.getAsString()).filter(StripeEvent::storable);
+    }
+
     Optional<Long> number(String field) {
         JsonElement value = object.get(field);
         try {

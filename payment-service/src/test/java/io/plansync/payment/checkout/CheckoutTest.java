@@ -83,11 +83,15 @@ class CheckoutTest implements TestPropertyProvider {
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertThat(plans).containsExactly(
                 Map.<String, Object>of("id", "free", "name", "Free", "amount", 0, "currency", "usd",
-                        "features", PlanFeatures.of(Plan.FREE)),
+                        "features", PlanFeatures.of(Plan.FREE), "subscriptions", List.of(), "trialDays", 0),
                 Map.<String, Object>of("id", "pro", "name", "Pro", "amount", 2900, "currency", "usd",
-                        "features", PlanFeatures.of(Plan.PRO)),
+                        "features", PlanFeatures.of(Plan.PRO), "subscriptions", List.of(
+                                Map.of("interval", "month", "amount", 2900, "currency", "usd"),
+                                Map.of("interval", "year", "amount", 29000, "currency", "usd")), "trialDays", 0),
                 Map.<String, Object>of("id", "enterprise", "name", "Enterprise", "amount", 9900, "currency", "usd",
-                        "features", PlanFeatures.of(Plan.ENTERPRISE)));
+                        "features", PlanFeatures.of(Plan.ENTERPRISE), "subscriptions", List.of(
+                                Map.of("interval", "month", "amount", 9900, "currency", "usd"),
+                                Map.of("interval", "year", "amount", 99000, "currency", "usd")), "trialDays", 14));
         assertThat(PlanFeatures.of(Plan.PRO)).as("the same list identity-service grants").contains("api.access");
     }
 

@@ -93,6 +93,10 @@ class InputFuzzTest {
                         .body("planType", "\"pro\"", "userId", Json.literal(USER.toString()))
                         .calledBy("user", "admin"),
                 Endpoint.of("GET", "/user-status", 200).calledBy("user"),
+                Endpoint.of("POST", "/checkout-sessions", 200)
+                        .body("plan", "\"pro\"", "interval", "\"month\"")
+                        .calledBy("user", "admin"),
+                Endpoint.of("POST", "/billing-portal-sessions", 200).calledBy("user"),
                 // The event itself, its data object and the object's metadata, each member made hostile in turn.
                 Endpoint.of("POST", "/webhook", 200)
                         .body("id", "\"evt_fuzz\"", "object", "\"event\"", "type", "\"payment_intent.succeeded\"",

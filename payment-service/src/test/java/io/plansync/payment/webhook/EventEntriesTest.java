@@ -9,6 +9,7 @@ import io.plansync.testing.StripeWebhooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.UUID;
@@ -17,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What each Stripe event means for the ledger, read from the event alone, without a database. */
 class EventEntriesTest {
-    private static final PlanCatalog CATALOG = new PlanCatalog(List.of(new PlanPrice("free", "Free", 0, "usd"),
-            new PlanPrice("pro", "Pro", 2900, "usd"), new PlanPrice("enterprise", "Enterprise", 9900, "usd")));
+    private static final PlanCatalog CATALOG = new PlanCatalog(List.of(PlanPrice.oneTime("free", "Free", 0, "usd"),
+            PlanPrice.oneTime("pro", "Pro", 2900, "usd"), PlanPrice.oneTime("enterprise", "Enterprise", 9900, "usd")));
     private static final String USER = UUID.randomUUID().toString();
 
     private static LedgerEntry entry(String payload, boolean liveKey) {
@@ -103,5 +104,51 @@ class EventEntriesTest {
     void a_type_that_moves_no_money_is_ignored() {
         assertThat(entry(StripeWebhooks.event("evt_1", 1, "customer.created"), false).outcome())
                 .isEqualTo(Outcome.IGNORED);
+    }
+
+    @ParameterizedTest(name = "{0} asks for subscription sub_1 to be read from Stripe")
+    @ValueSource(strings = {"customer.subscription.created", "customer.subscription.updated",
+            "customer.subscription.deleted", "customer.subscription.trial_will_end", "invoice.paid",
+            "invoice.payment_failed", "checkout.session.completed"})
+    void an_event_about_a_subscription_has_it_read_again(String type) {
+        String object = objectFor(type);
+        LedgerEntry entry = entry(eventWith("evt_s", type, object, false), false);
+        assertThat(entry.effect()).isEqualTo(PaymentEffect.NONE);
+        assertThat(entry.outcome()).isEqualTo(Outcome.RECORDED);
+        assertThat(entry.subscriptionId()).isEqualTo("sub_1");
+        assertThat(entry.userId()).as("never the event's word on whose it is").isNull();
+    }
+
+    @Test
+    void a_one_time_checkout_or_an_invoice_of_no_subscription_is_ignored() {
+        assertThat(entry(eventWith("evt_c", "checkout.session.completed",
+                "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"mode\":\"payment\",\"subscription\":null}",
+                false), false).outcome()).isEqualTo(Outcome.IGNORED);
+        assertThat(entry(eventWith("evt_i", "invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\"}", false),
+                false).subscriptionId()).isNull();
+    }
+
+    @Test
+    void a_subscription_event_from_the_other_mode_is_rejected_and_reads_nothing() {
+        LedgerEntry entry = entry(eventWith("evt_l", "customer.subscription.updated",
+                "{\"id\":\"sub_1\",\"object\":\"subscription\"}", true), false);
+        assertThat(entry.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(entry.subscriptionId()).isNull();
+    }
+
+    private static String objectFor(String type) {
+        return switch (type) {
+            case "invoice.paid" -> "{\"id\":\"in_1\",\"object\":\"invoice\",\"parent\":{\"subscription_details\":"
+                    + "{\"subscription\":\"sub_1\"}}}";
+            case "invoice.payment_failed" -> "{\"id\":\"in_1\",\"object\":\"invoice\",\"subscription\":\"sub_1\"}";
+            case "checkout.session.completed" -> "{\"id\":\"cs_1\",\"object\":\"checkout.session\","
+                    + "\"mode\":\"subscription\",\"subscription\":\"sub_1\"}";
+            default -> "{\"id\":\"sub_1\",\"object\":\"subscription\",\"status\":\"active\"}";
+        };
+    }
+
+    private static String eventWith(String id, String type, String object, boolean livemode) {
+        return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created\":1,"
+                + "\"livemode\":" + livemode + ",\"data\":{\"object\":" + object + "}}";
     }
 }
