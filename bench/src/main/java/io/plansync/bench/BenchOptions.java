@@ -22,10 +22,11 @@ import java.util.Map;
  * @param maxBackoff       --max-backoff: the outbox relay's longest retry delay
  * @param identityJvm      --identity-jvm: extra JVM options for identity-service, e.g. a profiler
  * @param paymentJvm       --payment-jvm: extra JVM options for payment-service
+ * @param reconcileUsers   --reconcile-users: users a reconciliation compares with identity-service (0: skip it)
  */
 record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rate, int latencySeconds, int backlog,
                     int users, int warmupSeconds, int warmupMaxSeconds, boolean relay, boolean aot, String maxBackoff,
-                    List<String> identityJvm, List<String> paymentJvm) {
+                    List<String> identityJvm, List<String> paymentJvm, int reconcileUsers) {
 
     static BenchOptions parse(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -46,7 +47,8 @@ record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rat
                 !"off".equals(given.get("aot")),
                 given.getOrDefault("max-backoff", "2s"),
                 words(given.get("identity-jvm")),
-                words(given.get("payment-jvm")));
+                words(given.get("payment-jvm")),
+                number(given, "reconcile-users", 200_000));
     }
 
     private static int number(Map<String, String> given, String name, int fallback) {

@@ -43,6 +43,8 @@ final class BenchSystem implements AutoCloseable {
     private final String webhookSecret = "whsec_bench_" + UUID.randomUUID().toString().replace("-", "");
     private final TestDatabases.Database identityDb = TestDatabases.fresh("bench_identity");
     private final TestDatabases.Database paymentDb = TestDatabases.fresh("bench_payments");
+    private final String adminEmail = "admin@bench.test";
+    private final String adminPassword = "bench admin " + UUID.randomUUID();
     private final ServiceProcess identity;
     private final ServiceProcess payment;
 
@@ -52,7 +54,7 @@ final class BenchSystem implements AutoCloseable {
         int identityPort = ServiceProcess.freePort();
         int paymentPort = ServiceProcess.freePort();
         Map<String, String> wires = SystemWiring.onThisMachine(identityPort, identityDb, paymentPort, paymentDb);
-        wires.putAll(Map.of("admin.email", "admin@bench.test", "admin.password", "bench admin " + UUID.randomUUID(),
+        wires.putAll(Map.of("admin.email", adminEmail, "admin.password", adminPassword,
                 // Stripe is not called: the load's events stand for PaymentIntents created elsewhere.
                 "stripe.url", "http://127.0.0.1:9", "stripe.key", "sk_test_bench",
                 "stripe.webhook-secret", webhookSecret));
@@ -146,6 +148,26 @@ final class BenchSystem implements AutoCloseable {
 
     TestDatabases.Database identityDb() {
         return identityDb;
+    }
+
+    TestDatabases.Database paymentDb() {
+        return paymentDb;
+    }
+
+    String identityUrl() {
+        return identity.url();
+    }
+
+    String paymentUrl() {
+        return payment.url();
+    }
+
+    String adminEmail() {
+        return adminEmail;
+    }
+
+    String adminPassword() {
+        return adminPassword;
     }
 
     /**

@@ -5,10 +5,11 @@ import java.time.Duration;
 /**
  * PlanSync's benchmark, on one machine: (1) the pgbench ceiling for the database work of one accepted webhook,
  * (2) webhook ingest against a running payment-service (identity-service running too), (3) end-to-end sync latency
- * at a steady rate, (4) backlog drain after an identity outage, plus start-up time and peak memory of both services.
+ * at a steady rate, (4) backlog drain after an identity outage, (5) a reconciliation over many users, plus start-up
+ * time and peak memory of both services.
  * Prints one table; the options are {@link BenchOptions}'s. Each phase is a class of its own: {@link BenchSystem},
  * {@link WarmUp}, {@link Ceiling} and {@link Ingest} (in rounds: {@link CeilingAndIngest}), {@link SyncLatency},
- * {@link BacklogDrain}; {@link ProcessSampling} says where the CPU went.
+ * {@link BacklogDrain}, {@link ReconcileAtScale}; {@link ProcessSampling} says where the CPU went.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -37,6 +38,9 @@ public final class Benchmark {
                     new SyncLatency(system, sender).run(options.rate(), options.latencySeconds()).addTo(table);
                     system.vacuumIfAutovacuumIsOff();
                     new BacklogDrain(system, sender).run(options.backlog()).addTo(table);
+                }
+                if (options.reconcileUsers() > 0) {
+                    new ReconcileAtScale(system).run(options.reconcileUsers()).addTo(table);
                 }
                 system.addPeakMemoryTo(table);
             }

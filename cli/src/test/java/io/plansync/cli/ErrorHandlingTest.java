@@ -45,7 +45,7 @@ class ErrorHandlingTest {
 
     @Test
     void forbidden_is_exit_2() {
-        server.stubFor(post(urlPathEqualTo("/admin/reconcile")).willReturn(
+        server.stubFor(post(urlPathEqualTo("/admin/reconciliations")).willReturn(
                 problem(403, "FORBIDDEN", "Forbidden", "Not allowed.")));
 
         var result = cli.run("reconcile");
@@ -85,7 +85,7 @@ class ErrorHandlingTest {
 
     @Test
     void an_error_that_is_not_a_problem_still_gets_one_line() {
-        server.stubFor(post(urlPathEqualTo("/admin/reconcile")).willReturn(aResponse().withStatus(502)
+        server.stubFor(post(urlPathEqualTo("/admin/reconciliations")).willReturn(aResponse().withStatus(502)
                 .withHeader("Content-Type", "text/html").withBody("<html><body>Bad gateway</body></html>")));
         server.stubFor(get(urlPathEqualTo("/admin/outbox")).willReturn(aResponse().withStatus(418)));
 

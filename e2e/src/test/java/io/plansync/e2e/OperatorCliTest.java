@@ -120,8 +120,8 @@ class OperatorCliTest {
 
         var reconcile = plansync(env, "", "reconcile", "--dry-run");
         assertThat(reconcile.exitCode()).as(reconcile.toString()).isZero();
-        assertThat(reconcile.out()).startsWith("Reconciliation (dry run").contains("users checked")
-                .contains("drifted").contains("Stripe events checked");
+        assertThat(reconcile.out()).startsWith("Reconciliation ").contains("(dry run").contains("users checked")
+                .contains("drifted").contains("subscriptions checked").contains("Stripe events checked");
 
         // A user without the admin or operator role is refused.
         Map<String, String> plainUser = new HashMap<>(env);

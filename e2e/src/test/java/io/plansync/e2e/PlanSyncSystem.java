@@ -8,6 +8,7 @@ import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.StripeWebhooks;
 import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
+import io.plansync.testing.stripe.StripeEmulator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +18,8 @@ import java.util.UUID;
 
 /**
  * The whole system as it runs in production: identity-service and payment-service started from their jars as
- * separate processes on free ports, each on its own fresh database, with the Stripe stand-in in place of Stripe.
+ * separate processes on free ports, each on its own fresh database, with the Stripe stand-in in place of Stripe (or
+ * the stateful Stripe emulator, which then delivers its webhooks to the first payment replica).
  * Optionally both reach PostgreSQL through a {@link DatabaseProxy}, so a test can take the database away.
  */
 final class PlanSyncSystem implements AutoCloseable {
@@ -26,6 +28,7 @@ final class PlanSyncSystem implements AutoCloseable {
     static final String ADMIN_PASSWORD = "e2e admin password";
 
     final StripeStandIn stripe = new StripeStandIn();
+    private final StripeEmulator stripeEmulator;
     final TestDatabases.Database paymentDatabase = TestDatabases.fresh("e2e_payments");
     final TestDatabases.Database identityDatabase = TestDatabases.fresh("e2e_identity");
     private final DatabaseProxy databaseProxy;
@@ -47,6 +50,13 @@ final class PlanSyncSystem implements AutoCloseable {
      * @param settings     extra environment of both services (each reads only its own variables)
      */
     PlanSyncSystem(int paymentReplicas, boolean throughProxy, Map<String, String> settings) {
+        this(paymentReplicas, throughProxy, settings, null);
+    }
+
+    /** @param stripeEmulator Stripe for both services, its webhooks sent to the first payment replica; null: the stand-in */
+    PlanSyncSystem(int paymentReplicas, boolean throughProxy, Map<String, String> settings,
+                   StripeEmulator stripeEmulator) {
+        this.stripeEmulator = stripeEmulator;
         this.databaseProxy = throughProxy ? new DatabaseProxy(paymentDatabase.url()) : null;
         this.settings = Map.copyOf(settings);
         for (int i = 0; i < paymentReplicas; i++) {
@@ -66,6 +76,9 @@ final class PlanSyncSystem implements AutoCloseable {
                 "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey()));
         identityEnv.putAll(this.settings);
         identity = ServiceProcess.of("identity-service", identityPort, identityEnv).start();
+        if (stripeEmulator != null) {
+            stripeEmulator.setWebhook("http://127.0.0.1:" + paymentPorts.getFirst() + "/webhook", WEBHOOK_SECRET);
+        }
         for (int port : paymentPorts) {
             payments.add(paymentOn(port, Map.of()).start());
         }
@@ -90,7 +103,8 @@ final class PlanSyncSystem implements AutoCloseable {
         wires.put("identity.db.url", viaProxy(identityDatabase));
         wires.put("payment.db.url", viaProxy(paymentDatabase));
         wires.putAll(Map.of("admin.email", ADMIN_EMAIL, "admin.password", ADMIN_PASSWORD,
-                "stripe.url", stripe.url(), "stripe.key", "sk_test_e2e", "stripe.webhook-secret", WEBHOOK_SECRET));
+                "stripe.url", stripeEmulator == null ? stripe.url() : stripeEmulator.url(), "stripe.key",
+                "sk_test_e2e", "stripe.webhook-secret", WEBHOOK_SECRET));
         return wires;
     }
 

@@ -5,6 +5,7 @@ import io.micronaut.serde.annotation.SerdeImport;
 import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.PlanChangeRequest;
 import io.plansync.contracts.PlanChangeResponse;
+import io.plansync.contracts.UserLookup;
 import io.plansync.contracts.UserView;
 
 /** identity-service: users, login, user tokens and the plan endpoints. */
@@ -15,6 +16,8 @@ import io.plansync.contracts.UserView;
 @SerdeImport(PlanChangeRequest.class)
 @SerdeImport(PlanChangeResponse.class)
 @SerdeImport(UserView.class)
+@SerdeImport(UserLookup.Request.class)
+@SerdeImport(UserLookup.Response.class)
 public class IdentityApplication {
     public static void main(String[] args) {
         Micronaut.run(IdentityApplication.class, args);

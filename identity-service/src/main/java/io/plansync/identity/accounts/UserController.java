@@ -11,11 +11,20 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.plansync.contracts.Roles;
 import io.plansync.contracts.Scopes;
+import io.plansync.contracts.UserLookup;
 import io.plansync.contracts.UserView;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.serde.annotation.Serdeable;
 import io.plansync.identity.callers.Caller;
 import io.plansync.identity.callers.CallerAccess;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Reading users: yourself, or anyone as an admin or a service with users:read; admins can lift a lock-out. */
 @Controller
@@ -43,6 +52,24 @@ public class UserController {
     public UserView user(@PathVariable String id, Authentication authentication) {
         CallerAccess.require(Caller.from(authentication), Scopes.USERS_READ);
         return find(id);
+    }
+
+    /** Many users at once (reconciliation's batches): the same view and scope as one. */
+    @Post(UserLookup.PATH)
+    @Secured(SecurityRule.IS_AUTHENTICATED)
+    public UserLookup.Response lookup(@Body @Nullable UserLookupBody body, Authentication authentication) {
+        CallerAccess.require(Caller.from(authentication), Scopes.USERS_READ);
+        List<UUID> ids = LookupIds.parse(body == null ? null : body.ids());
+        Instant now = clock.instant();
+        List<UserView> found = users.findAllByIds(ids).stream().map(user -> user.view(now)).toList();
+        Set<String> foundIds = found.stream().map(UserView::id).collect(Collectors.toSet());
+        return new UserLookup.Response(found, ids.stream().map(UUID::toString).filter(id -> !foundIds.contains(id))
+                .distinct().toList());
+    }
+
+    /** The body of {@code POST /admin/users/lookup}. */
+    @Serdeable
+    public record UserLookupBody(@Nullable List<String> ids) {
     }
 
     /** Admins only (not services): ends a login lock-out now. */

@@ -154,4 +154,64 @@ class UserEndpointsTest implements TestPropertyProvider {
         assertThat(reply.header(HttpHeaders.WWW_AUTHENTICATE)).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
         assertThat(reply.json()).doesNotContainKey("email");
     }
+
+    // --- POST /admin/users/lookup: many at once --------------------------------------------------------------
+
+    @Test
+    void a_service_with_users_read_looks_up_many_users_at_once_and_hears_which_are_missing() {
+        Api.TestUser first = api.newUser("lookup-1");
+        Api.TestUser second = api.newUser("lookup-2");
+        String absent = UUID.randomUUID().toString();
+
+        Reply reply = lookup(Map.of("ids", List.of(first.id().toString(), second.id().toString(), absent)),
+                payment.token("users:read"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> users = (List<Map<String, Object>>) reply.json().get("users");
+        assertThat(users).extracting(u -> u.get("id")).containsExactlyInAnyOrder(first.id().toString(),
+                second.id().toString());
+        assertThat(users).allSatisfy(u -> assertThat(u).containsOnlyKeys("id", "email", "plan", "status",
+                "validUntil", "entitlements", "updatedAt"));
+        assertThat(reply.json()).containsEntry("missing", List.of(absent));
+    }
+
+    @Test
+    void a_lookup_needs_users_read_and_at_most_a_thousand_real_ids() {
+        Api.TestUser user = api.newUser("lookup-refused");
+        Map<String, Object> one = Map.of("ids", List.of(user.id().toString()));
+
+        assertThat(lookup(one, payment.token("users:plan:write")).status()).isEqualTo(403);
+        assertThat(lookupAsUser(one, api.accessToken(user)).status()).isEqualTo(403);
+        assertThat(lookupAsUser(one, null).status()).isEqualTo(401);
+        assertThat(lookupAsUser(one, api.adminToken()).status()).as("an admin reads users too").isEqualTo(200);
+
+        String service = payment.token("users:read");
+        Reply none = lookup(Map.of("ids", List.of()), service);
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.code()).isEqualTo("VALIDATION_FAILED");
+        List<String> tooMany = java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(1001)
+                .toList();
+        assertThat(lookup(Map.of("ids", tooMany), payment.token("users:read")).status()).isEqualTo(400);
+        Reply notIds = lookup(Map.of("ids", List.of(user.id().toString(), "not-a-uuid")), payment.token("users:read"));
+        assertThat(notIds.status()).isEqualTo(400);
+        assertThat(notIds.body()).contains("ids[1]").doesNotContain("not-a-uuid");
+    }
+
+    /** As payment-service calls it: a service token and X-Service. */
+    private Reply lookup(Object body, String serviceToken) {
+        return api.send(io.micronaut.http.HttpRequest.POST("/admin/users/lookup", body)
+                .contentType(io.micronaut.http.MediaType.APPLICATION_JSON).bearerAuth(serviceToken)
+                .header(io.plansync.contracts.ServiceTokens.HEADER_SERVICE,
+                        io.plansync.contracts.ServiceTokens.CLIENT_PAYMENT_SERVICE));
+    }
+
+    private Reply lookupAsUser(Object body, String userToken) {
+        var request = io.micronaut.http.HttpRequest.POST("/admin/users/lookup", body)
+                .contentType(io.micronaut.http.MediaType.APPLICATION_JSON);
+        if (userToken != null) {
+            request.bearerAuth(userToken);
+        }
+        return api.send(request);
+    }
 }

@@ -92,6 +92,9 @@ class InputFuzzTest {
                 Endpoint.of("POST", "/auth/refresh", 200).body("refresh_token", "\"" + "r".repeat(43) + "\""),
                 Endpoint.of("GET", "/users/me", 200).calledBy("user"),
                 Endpoint.of("GET", "/admin/users/{id}", 200).calledBy("admin", "service"),
+                Endpoint.of("POST", "/admin/users/lookup", 200)
+                        .body("ids", "[\"00000000-0000-0000-0000-000000000001\"]")
+                        .calledBy("admin", "service"),
                 Endpoint.of("PUT", "/admin/users/{id}/plan", 200)
                         .body("plan", "\"pro\"", "status", "\"active\"", "updatedBy", "\"fuzz\"",
                                 "timestamp", "\"2026-01-01T00:00:00Z\"", "eventId", "\"evt_fuzz\"",

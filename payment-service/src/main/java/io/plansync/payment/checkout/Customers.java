@@ -8,6 +8,8 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,6 +23,10 @@ public interface Customers extends GenericRepository<Customers.Customer, UUID> {
     /** The user a Stripe customer belongs to: the mapping is the only authority on whose a subscription is. */
     @Query("select user_id from customers where stripe_customer_id = :stripeCustomerId")
     Optional<UUID> userIdOf(String stripeCustomerId);
+
+    /** The mappings of these Stripe customers (those that are mapped). */
+    @Query("select * from customers where stripe_customer_id in (:stripeCustomerIds)")
+    List<Customer> findByStripeCustomerIds(Collection<String> stripeCustomerIds);
 
     @Query("insert into customers (user_id, stripe_customer_id) values (:userId, :stripeCustomerId) "
             + "on conflict (user_id) do nothing")

@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.client.annotation.Client;
 import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.ServiceTokens;
+import io.plansync.contracts.UserLookup;
 import io.plansync.contracts.UserView;
 import io.plansync.support.correlation.CorrelationId;
 
@@ -23,6 +24,13 @@ public interface IdentityClient {
                                                        @Header(ServiceTokens.HEADER_SERVICE) String service,
                                                        @Header(CorrelationId.HEADER) String correlationId,
                                                        @Body PlanChangeBatch.Request body);
+
+    /** Up to {@link UserLookup#MAX_IDS} users in one request (reconciliation's batches). */
+    @Post(UserLookup.PATH)
+    HttpResponse<UserLookup.Response> lookup(@Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                             @Header(ServiceTokens.HEADER_SERVICE) String service,
+                                             @Header(CorrelationId.HEADER) String correlationId,
+                                             @Body UserLookup.Request body);
 
     @Get("/admin/users/{userId}")
     HttpResponse<UserView> user(@PathVariable String userId,

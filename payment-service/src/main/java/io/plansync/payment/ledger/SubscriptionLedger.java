@@ -80,6 +80,17 @@ public class SubscriptionLedger {
         }
     }
 
+    /** Asks for these subscriptions to be read from Stripe again, as a webhook about each would. */
+    public void requestRefresh(List<String> subscriptionIds) throws SQLException {
+        if (subscriptionIds.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            SubscriptionStatements.requestRefresh(connection, subscriptionIds);
+        }
+    }
+
     /** [waiting, refused] subscriptions in the queue. */
     public long[] queueSizes() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {

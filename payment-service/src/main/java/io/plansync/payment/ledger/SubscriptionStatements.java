@@ -40,6 +40,15 @@ final class SubscriptionStatements {
     private SubscriptionStatements() {
     }
 
+    /** Asks for these subscriptions to be read again (reconciliation's repair), as a webhook about each would. */
+    static int requestRefresh(Connection connection, List<String> subscriptionIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(REQUEST_REFRESH
+                + " select distinct s from unnest(?::text[]) s " + ON_REFRESH_CONFLICT)) {
+            statement.setArray(1, texts(connection, subscriptionIds));
+            return statement.executeUpdate();
+        }
+    }
+
     /** A queued subscription taken by a worker: its generation when taken, and the attempts so far (this one too). */
     record Claimed(String subscriptionId, long generation, int attempts) {
     }

@@ -12,7 +12,7 @@ public class ReconcileMetrics {
         this.registry = registry;
     }
 
-    void record(ReconciliationReport report) {
+    void record(ReconciliationRun report) {
         String mode = report.dryRun() ? "dry-run" : "heal";
         registry.counter("plansync.reconcile.runs", "mode", mode).increment();
         registry.counter("plansync.reconcile.users", "result", "checked", "mode", mode).increment(report.checked());
@@ -21,5 +21,9 @@ public class ReconcileMetrics {
         registry.counter("plansync.reconcile.users", "result", "failed", "mode", mode).increment(report.failed());
         registry.counter("plansync.reconcile.stripe.events", "result", "recovered", "mode", mode)
                 .increment(report.stripeEventsRecovered());
+        registry.counter("plansync.reconcile.subscriptions", "result", "checked", "mode", mode)
+                .increment(report.subscriptionsChecked());
+        registry.counter("plansync.reconcile.subscriptions", "result", "drifted", "mode", mode)
+                .increment(report.subscriptionsDrifted());
     }
 }

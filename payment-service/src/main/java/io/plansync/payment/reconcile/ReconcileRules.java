@@ -1,15 +1,23 @@
 package io.plansync.payment.reconcile;
 
+import io.micronaut.core.annotation.Nullable;
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.UserView;
+import io.plansync.payment.subscriptions.StripeSubscription;
+import io.plansync.payment.subscriptions.SubscriptionRules;
+import io.plansync.payment.subscriptions.SubscriptionViews;
 import io.plansync.payment.userplan.UserPlans;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.Optional;
 
-/** When identity-service's view of a user agrees with the plan payment-service recorded. Plain functions. */
+/**
+ * When the three views agree: identity-service's view of a user with the plan payment-service recorded, and
+ * payment-service's record of a subscription with Stripe's. Plain functions.
+ */
 final class ReconcileRules {
     private ReconcileRules() {
     }
@@ -33,5 +41,40 @@ final class ReconcileRules {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether payment-service's record of a subscription ({@code recorded}, null if none) is behind Stripe's: its
+     * status, price, period end or cancellation differ. Empty when they agree.
+     */
+    static Optional<Drift.Reason> subscriptionDrift(StripeSubscription stripe,
+                                                    @Nullable SubscriptionViews.Recorded recorded) {
+        if (recorded == null) {
+            return Optional.of(Drift.Reason.SUBSCRIPTION_NOT_RECORDED);
+        }
+        boolean same = stripe.status().equals(recorded.stripeStatus())
+                && Objects.equals(stripe.priceId(), recorded.priceId())
+                && Objects.equals(stripe.currentPeriodEnd(), recorded.currentPeriodEnd())
+                && SubscriptionRules.canceling(stripe) == recorded.cancelAtPeriodEnd();
+        return same ? Optional.empty() : Optional.of(Drift.Reason.SUBSCRIPTION_STALE);
+    }
+
+    /** A subscription as one line, for a drift's report. */
+    static String describe(StripeSubscription s) {
+        return s.status() + " " + s.priceId() + " until " + s.currentPeriodEnd()
+                + (SubscriptionRules.canceling(s) ? " (canceling)" : "");
+    }
+
+    static String describe(@Nullable SubscriptionViews.Recorded s) {
+        return s == null ? "none" : s.stripeStatus() + " " + s.priceId() + " until " + s.currentPeriodEnd()
+                + (s.cancelAtPeriodEnd() ? " (canceling)" : "");
+    }
+
+    static String describe(UserPlans.UserPlan p) {
+        return p.plan() + "/" + p.status() + (p.validUntil() == null ? "" : " until " + p.validUntil());
+    }
+
+    static String describe(UserView u) {
+        return u.plan() + "/" + u.status() + (u.validUntil() == null ? "" : " until " + u.validUntil());
     }
 }

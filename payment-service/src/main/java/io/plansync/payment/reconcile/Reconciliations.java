@@ -25,12 +25,6 @@ public interface Reconciliations extends GenericRepository<Reconciliations.Run, 
     @Query("select count(*) from stripe_events where event_id = :eventId")
     long received(String eventId);
 
-    @Query("insert into reconciliation_runs (finished_at, dry_run, checked, drifted, enqueued, failed, "
-            + "stripe_events, stripe_recovered) values (now(), :dryRun, :checked, :drifted, :enqueued, :failed, "
-            + ":stripeEvents, :stripeRecovered)")
-    void record(boolean dryRun, int checked, int drifted, int enqueued, int failed, int stripeEvents,
-                int stripeRecovered);
-
     @MappedEntity("reconciliation_runs")
     record Run(@Id Long id, boolean dryRun, int checked, int drifted, int enqueued, int failed) {
     }

@@ -24,7 +24,7 @@ public class ScheduledReconciliation {
             return;
         }
         try {
-            reconcile.run(false);
+            reconcile.run(false, "schedule");
         } catch (Reconcile.AlreadyRunning e) {
             LOG.info("Scheduled reconciliation skipped: another replica is running it");
         } catch (RuntimeException e) {

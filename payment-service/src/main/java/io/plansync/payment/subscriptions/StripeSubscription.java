@@ -16,7 +16,7 @@ public record StripeSubscription(String id, String customerId, String status, @N
                                  boolean cancelAtPeriodEnd, @Nullable Instant cancelAt, @Nullable Instant created,
                                  int items) {
 
-    static StripeSubscription of(Subscription subscription) {
+    public static StripeSubscription of(Subscription subscription) {
         List<SubscriptionItem> items = subscription.getItems() == null || subscription.getItems().getData() == null
                 ? List.of() : subscription.getItems().getData();
         SubscriptionItem first = items.isEmpty() ? null : items.getFirst();

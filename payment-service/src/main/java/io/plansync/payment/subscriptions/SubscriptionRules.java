@@ -47,7 +47,7 @@ public final class SubscriptionRules {
     }
 
     /** Whether the subscription is set to end (at its period end, or at cancel_at). */
-    static boolean canceling(StripeSubscription subscription) {
+    public static boolean canceling(StripeSubscription subscription) {
         return subscription.cancelAtPeriodEnd() || subscription.cancelAt() != null;
     }
 

@@ -13,6 +13,7 @@ import io.plansync.contracts.OutboxState;
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanStatus;
 import io.plansync.payment.outbox.Outbox;
+import io.plansync.payment.subscriptions.SubscriptionViews;
 
 import java.util.UUID;
 
@@ -22,10 +23,12 @@ import java.util.UUID;
 public class UserStatusController {
     private final UserPlans userPlans;
     private final Outbox outbox;
+    private final SubscriptionViews subscriptions;
 
-    public UserStatusController(UserPlans userPlans, Outbox outbox) {
+    public UserStatusController(UserPlans userPlans, Outbox outbox, SubscriptionViews subscriptions) {
         this.userPlans = userPlans;
         this.outbox = outbox;
+        this.subscriptions = subscriptions;
     }
 
     @Get("/user-status")
@@ -37,13 +40,28 @@ public class UserStatusController {
         Sync sync = latest == null ? new Sync("synced", 0, null)
                 : new Sync(OutboxState.DONE.wire().equals(latest.state()) ? "synced" : latest.state(),
                 latest.attempts(), latest.lastError());
+        Subscription subscription = subscriptions.currentOf(userId).map(s -> new Subscription(s.subscriptionId(),
+                s.plan(), s.stripeStatus(), s.currentPeriodEnd() == null ? null : s.currentPeriodEnd().toString(),
+                s.cancelAtPeriodEnd())).orElse(null);
         return new UserStatus(userId.toString(),
                 plan == null ? Plan.FREE.wire() : plan.plan(),
-                plan == null ? PlanStatus.ACTIVE.wire() : plan.status(), sync);
+                plan == null ? PlanStatus.ACTIVE.wire() : plan.status(),
+                plan == null || plan.validUntil() == null ? null : plan.validUntil().toString(), subscription, sync);
     }
 
+    /**
+     * {@code validUntil}: when the plan ends unless renewed (null: it does not); {@code subscription}: the user's
+     * subscription as last read from Stripe, or null.
+     */
     @Serdeable
-    public record UserStatus(String userId, String plan, String status, Sync sync) {
+    public record UserStatus(String userId, String plan, String status, @Nullable String validUntil,
+                             @Nullable Subscription subscription, Sync sync) {
+    }
+
+    /** {@code status} is Stripe's; {@code currentPeriodEnd} when it renews or, canceling, ends. */
+    @Serdeable
+    public record Subscription(String id, @Nullable String plan, String status, @Nullable String currentPeriodEnd,
+                               boolean cancelAtPeriodEnd) {
     }
 
     /** state: synced, pending, retrying or dead. */

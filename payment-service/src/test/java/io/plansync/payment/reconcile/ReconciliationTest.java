@@ -101,7 +101,7 @@ class ReconciliationTest implements TestPropertyProvider {
         var report = reconcile(false);
 
         assertThat(((Number) report.get("stripeEventsRecovered")).intValue()).isEqualTo(1);
-        assertThat(report.get("stripeListFailed")).isEqualTo(false);
+        assertThat(report.get("stripeFailed")).isEqualTo(false);
         assertThat(count("select count(*) from stripe_events where event_id = '" + eventId + "' and outcome = 'accepted'"))
                 .isEqualTo(1);
         Eventually.await("identity to hold enterprise", Duration.ofSeconds(15),
@@ -150,10 +150,58 @@ class ReconciliationTest implements TestPropertyProvider {
     }
 
     @Test
+    void a_run_is_a_job_to_follow_and_keeps_each_drift_with_both_sides_and_its_repair() throws SQLException {
+        UUID drifted = identity.register("job-" + UUID.randomUUID() + "@example.com");
+        UUID unknown = UUID.randomUUID();
+        execute("insert into user_plans (user_id, plan, status, source_event_id, source_event_at) values ('"
+                + drifted + "', 'enterprise', 'active', 'evt_job', now() - interval '1 hour'), ('" + unknown
+                + "', 'pro', 'active', 'evt_unknown', now() - interval '1 hour')");
+
+        var started = http.toBlocking().exchange(HttpRequest.POST("/admin/reconciliations?dryRun=false", "")
+                .bearerAuth(adminToken), JSON);
+        assertThat(started.code()).isEqualTo(202);
+        long id = ((Number) started.body().get("id")).longValue();
+        assertThat(started.body()).containsEntry("dryRun", false).containsKey("usersTotal");
+
+        var done = Eventually.await("run " + id + " to finish", Duration.ofSeconds(30),
+                () -> http.toBlocking().retrieve(HttpRequest.GET("/admin/reconciliations/" + id)
+                        .bearerAuth(adminToken), JSON), run -> !"running".equals(run.get("state")));
+        assertThat(done).containsEntry("state", "done").containsEntry("phase", "finished");
+        assertThat(((Number) done.get("checked")).intValue()).isGreaterThanOrEqualTo(2);
+        assertThat(http.toBlocking().retrieve(HttpRequest.GET("/admin/reconciliations/latest")
+                .bearerAuth(adminToken), JSON).get("id")).isEqualTo(done.get("id"));
+
+        Map<String, Object> page = http.toBlocking().retrieve(HttpRequest.GET("/admin/reconciliations/" + id
+                + "/drifts?limit=1000").bearerAuth(adminToken), JSON);
+        @SuppressWarnings("unchecked")
+        var drifts = (java.util.List<Map<String, Object>>) page.get("drifts");
+        assertThat(drifts).anySatisfy(d -> assertThat(d).containsEntry("userId", drifted.toString())
+                .containsEntry("reason", "identity_differs").containsEntry("paymentSide", "enterprise/active")
+                .containsEntry("identitySide", "free/active").containsEntry("repair", "outbox row queued"));
+        assertThat(drifts).anySatisfy(d -> assertThat(d).containsEntry("userId", unknown.toString())
+                .containsEntry("reason", "unknown_at_identity").containsEntry("repair", null));
+        assertThat(count("select count(*) from outbox where user_id = '" + unknown + "'"))
+                .as("a user identity does not know is reported, not resent").isZero();
+        Eventually.await("identity to hold enterprise", Duration.ofSeconds(15),
+                () -> identity.user(drifted, adminToken).get("plan"), "enterprise"::equals);
+        execute("delete from user_plans where user_id = '" + unknown + "'");
+    }
+
+    @Test
+    void an_unknown_run_is_404_and_a_page_size_out_of_range_is_400() {
+        var missing = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET("/admin/reconciliations/999999").bearerAuth(adminToken), JSON));
+        assertThat(missing.getStatus().getCode()).isEqualTo(404);
+        var tooMany = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET("/admin/reconciliations/1/drifts?limit=5000").bearerAuth(adminToken), JSON));
+        assertThat(tooMany.getStatus().getCode()).isEqualTo(400);
+    }
+
+    @Test
     void a_report_says_when_stripe_could_not_be_asked() {
         stripe.failEverything();
         try {
-            assertThat(reconcile(true).get("stripeListFailed")).isEqualTo(true);
+            assertThat(reconcile(true).get("stripeFailed")).isEqualTo(true);
         } finally {
             stripe.answerNormally();
         }

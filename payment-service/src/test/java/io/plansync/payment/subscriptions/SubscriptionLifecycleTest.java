@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -100,6 +101,14 @@ class SubscriptionLifecycleTest implements TestPropertyProvider {
         assertThat(latestOutboxRow(user)).containsEntry("plan", "pro")
                 .containsEntry("valid_until", periodEnd.plus(Duration.ofHours(1)));
 
+        Map<String, Object> status = object(http.toBlocking().retrieve(HttpRequest.GET("/user-status")
+                .bearerAuth(fixture.users().tokenFor(user)), Map.class));
+        assertThat(status).containsEntry("plan", "pro").containsEntry("status", "active")
+                .containsEntry("validUntil", periodEnd.plus(Duration.ofHours(1)).toString());
+        assertThat(object(status.get("subscription"))).containsEntry("id", subscription.getId())
+                .containsEntry("status", "active").containsEntry("currentPeriodEnd", periodEnd.toString())
+                .containsEntry("cancelAtPeriodEnd", false);
+
         assertThatThrownBy(() -> checkout(user, "enterprise", "month", null))
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(409);
@@ -153,6 +162,59 @@ class SubscriptionLifecycleTest implements TestPropertyProvider {
     }
 
     @Test
+    void reconciliation_finds_a_subscription_recorded_wrong_or_never_and_reads_it_again() throws Exception {
+        UUID user = UUID.randomUUID();
+        stripe.completeCheckout((String) checkout(user, "pro", "month", null).get("id"),
+                StripeEmulator.TestCard.GOOD);
+        String customer = rows.texts("select stripe_customer_id from customers where user_id = ?", user).getFirst();
+        Subscription subscription = onlySubscription(customer);
+        Instant periodEnd = periodEnd(subscription);
+        awaitPlan(user, "pro", "active", periodEnd.plus(Duration.ofHours(1)));
+        awaitQuiet();
+        // The record falls behind Stripe (a lost write, a restore from an old backup): canceled here, active there.
+        rows.execute("update subscriptions set stripe_status = 'canceled', valid_until = null "
+                + "where subscription_id = ?", subscription.getId());
+        // And one of a mapped customer that was never recorded at all (its events lost beyond Stripe's retention).
+        UUID other = UUID.randomUUID();
+        stripe.setWebhookDelivery(false);
+        String otherSubscription;
+        try {
+            stripe.completeCheckout((String) checkout(other, "enterprise", "month", null).get("id"),
+                    StripeEmulator.TestCard.GOOD);
+            otherSubscription = onlySubscription(rows.texts("select stripe_customer_id from customers "
+                    + "where user_id = ?", other).getFirst()).getId();
+        } finally {
+            stripe.setWebhookDelivery(true);
+        }
+        String operator = fixture.users().tokenFor(UUID.randomUUID(), "admin");
+
+        Map<?, ?> dryRun = http.toBlocking().retrieve(HttpRequest.POST("/admin/reconcile?dryRun=true", "")
+                .bearerAuth(operator), Map.class);
+        assertThat(((Number) dryRun.get("subscriptionsDrifted")).intValue()).as(dryRun.toString())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(rows.count("select count(*) from subscription_refreshes where subscription_id in (?, ?)",
+                subscription.getId(), otherSubscription)).as("a dry run repairs nothing").isZero();
+        Map<?, ?> drifts = http.toBlocking().retrieve(HttpRequest.GET("/admin/reconciliations/" + dryRun.get("id")
+                + "/drifts?limit=1000").bearerAuth(operator), Map.class);
+        assertThat((java.util.List<?>) drifts.get("drifts")).anySatisfy(d -> assertThat(object(d))
+                .containsEntry("subscriptionId", subscription.getId()).containsEntry("reason", "subscription_stale")
+                .containsEntry("userId", user.toString()));
+        assertThat((java.util.List<?>) drifts.get("drifts")).anySatisfy(d -> assertThat(object(d))
+                .containsEntry("subscriptionId", otherSubscription)
+                .containsEntry("reason", "subscription_not_recorded").containsEntry("userId", other.toString()));
+
+        http.toBlocking().retrieve(HttpRequest.POST("/admin/reconcile?dryRun=false", "").bearerAuth(operator),
+                Map.class);
+        Eventually.await("the stale record to be read again", WAIT, () -> rows.texts("select stripe_status from "
+                + "subscriptions where subscription_id = ?", subscription.getId()), List.of("active")::equals);
+        awaitPlan(user, "pro", "active", periodEnd.plus(Duration.ofHours(1)));
+        Eventually.await("the never-recorded subscription to be read", WAIT,
+                () -> rows.query("select stripe_status from subscriptions where subscription_id = ?",
+                        otherSubscription), found -> !found.isEmpty());
+        assertThat(rows.texts("select plan from user_plans where user_id = ?", other)).containsExactly("enterprise");
+    }
+
+    @Test
     void a_plan_or_interval_that_is_not_sold_by_subscription_is_refused_before_stripe_is_asked() {
         UUID user = UUID.randomUUID();
         int before = stripe.requests("POST", "/v1/checkout/sessions").size();
@@ -184,6 +246,24 @@ class SubscriptionLifecycleTest implements TestPropertyProvider {
         Map<?, ?> body = response.body();
         assertThat((String) body.get("url")).startsWith(stripe.url());
         return body;
+    }
+
+    /** Every event so far delivered and every subscription read: nothing in flight that could undo a test's edit. */
+    private void awaitQuiet() {
+        Eventually.await("Stripe's events delivered and read", WAIT, () -> {
+            java.util.Set<String> delivered = new java.util.HashSet<>();
+            stripe.deliveries().stream().filter(StripeEmulator.Delivery::delivered)
+                    .forEach(d -> delivered.add(d.eventId()));
+            long undelivered = stripe.events().stream()
+                    .map(e -> com.google.gson.JsonParser.parseString(e).getAsJsonObject().get("id").getAsString())
+                    .filter(id -> !delivered.contains(id)).count();
+            return undelivered + rows.count("select count(*) from subscription_refreshes");
+        }, left -> left == 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object json) {
+        return (Map<String, Object>) json;
     }
 
     private Subscription onlySubscription(String customer) throws Exception {
