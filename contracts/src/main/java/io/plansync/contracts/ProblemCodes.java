@@ -23,6 +23,10 @@ public final class ProblemCodes {
     public static final String SUBSCRIPTION_EXISTS = "SUBSCRIPTION_EXISTS";
     /** The billing portal was asked for by a user who never bought anything (no Stripe customer). */
     public static final String NO_BILLING_ACCOUNT = "NO_BILLING_ACCOUNT";
+    /** A billing page's state-changing request without this session's CSRF token. */
+    public static final String CSRF_INVALID = "CSRF_INVALID";
+    /** A billing page's request without a live session (ended, expired, signed out), or not signed in. */
+    public static final String SESSION_INVALID = "SESSION_INVALID";
     public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
     public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
     /** Too much work at once (e.g. password hashing is at its limit): retry after {@code Retry-After}. */

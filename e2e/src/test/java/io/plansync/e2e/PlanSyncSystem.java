@@ -91,6 +91,14 @@ final class PlanSyncSystem implements AutoCloseable {
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", "1s");
         env.put("PLANSYNC_OUTBOX_MAX_ATTEMPTS", "1000");
         env.put("PLANSYNC_OUTBOX_POLL_INTERVAL", "1s");
+        if (stripeEmulator != null) {
+            // Stripe's hosted pages (the emulator's) send the browser back to this replica's billing pages, over http.
+            String billing = "http://127.0.0.1:" + port + "/billing";
+            env.put("PLANSYNC_CHECKOUT_SUCCESS_URL", billing + "/return");
+            env.put("PLANSYNC_CHECKOUT_CANCEL_URL", billing);
+            env.put("PLANSYNC_PORTAL_RETURN_URL", billing);
+            env.put("PLANSYNC_BILLING_SECURE_COOKIES", "false");
+        }
         env.putAll(settings);
         env.putAll(extra);
         return ServiceProcess.of("payment-service", port, env);

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
@@ -43,6 +44,20 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
         this.blocking = blocking;
         this.metrics = metrics;
         this.verifier = new UserTokenVerifier(identityKeys, identity.issuer(), identity.audience(), Clock.systemUTC());
+    }
+
+    /**
+     * The user a token identity-service just issued names, after every check a bearer token gets (the billing pages'
+     * sign-in): empty when it is refused.
+     */
+    public Optional<UUID> verifiedUser(String token) {
+        try {
+            return Optional.of(UUID.fromString(verifier.verify(token).subject()));
+        } catch (TokenRejected | IllegalArgumentException e) {
+            LOG.warn("identity-service's own token was refused at sign-in: {}", e instanceof TokenRejected r
+                    ? r.reason() : "subject is not a user id");
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.plansync.payment.userplan.UserIds;
+import io.plansync.payment.auth.UserIds;
 
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -10,7 +10,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.plansync.payment.userplan.UserIds;
+import io.plansync.payment.auth.UserIds;
 
 /** Subscriptions for the caller: the user is the token's subject, never a value from the body. */
 @Controller

@@ -1,6 +1,5 @@
 package io.plansync.payment.userplan;
 
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
@@ -8,64 +7,21 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
-import io.plansync.contracts.OutboxState;
-import io.plansync.contracts.Plan;
-import io.plansync.contracts.PlanStatus;
-import io.plansync.payment.outbox.Outbox;
-import io.plansync.payment.subscriptions.SubscriptionViews;
-
-import java.util.UUID;
+import io.plansync.payment.auth.UserIds;
 
 /** The caller's plan as payment-service knows it, and how far its sync to identity-service has got. */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class UserStatusController {
-    private final UserPlans userPlans;
-    private final Outbox outbox;
-    private final SubscriptionViews subscriptions;
+    private final ReadUserStatus readUserStatus;
 
-    public UserStatusController(UserPlans userPlans, Outbox outbox, SubscriptionViews subscriptions) {
-        this.userPlans = userPlans;
-        this.outbox = outbox;
-        this.subscriptions = subscriptions;
+    public UserStatusController(ReadUserStatus readUserStatus) {
+        this.readUserStatus = readUserStatus;
     }
 
     @Get("/user-status")
     @Secured(SecurityRule.IS_AUTHENTICATED)
-    public UserStatus status(Authentication authentication) {
-        UUID userId = UserIds.of(authentication);
-        var plan = userPlans.findByUserId(userId).orElse(null);
-        var latest = outbox.latestForUser(userId).orElse(null);
-        Sync sync = latest == null ? new Sync("synced", 0, null)
-                : new Sync(OutboxState.DONE.wire().equals(latest.state()) ? "synced" : latest.state(),
-                latest.attempts(), latest.lastError());
-        Subscription subscription = subscriptions.currentOf(userId).map(s -> new Subscription(s.subscriptionId(),
-                s.plan(), s.stripeStatus(), s.currentPeriodEnd() == null ? null : s.currentPeriodEnd().toString(),
-                s.cancelAtPeriodEnd())).orElse(null);
-        return new UserStatus(userId.toString(),
-                plan == null ? Plan.FREE.wire() : plan.plan(),
-                plan == null ? PlanStatus.ACTIVE.wire() : plan.status(),
-                plan == null || plan.validUntil() == null ? null : plan.validUntil().toString(), subscription, sync);
-    }
-
-    /**
-     * {@code validUntil}: when the plan ends unless renewed (null: it does not); {@code subscription}: the user's
-     * subscription as last read from Stripe, or null.
-     */
-    @Serdeable
-    public record UserStatus(String userId, String plan, String status, @Nullable String validUntil,
-                             @Nullable Subscription subscription, Sync sync) {
-    }
-
-    /** {@code status} is Stripe's; {@code currentPeriodEnd} when it renews or, canceling, ends. */
-    @Serdeable
-    public record Subscription(String id, @Nullable String plan, String status, @Nullable String currentPeriodEnd,
-                               boolean cancelAtPeriodEnd) {
-    }
-
-    /** state: synced, pending, retrying or dead. */
-    @Serdeable
-    public record Sync(String state, int attempts, @Nullable String lastError) {
+    public ReadUserStatus.UserStatus status(Authentication authentication) {
+        return readUserStatus.of(UserIds.of(authentication));
     }
 }

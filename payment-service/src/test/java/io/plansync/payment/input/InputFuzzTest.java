@@ -97,6 +97,17 @@ class InputFuzzTest {
                         .body("plan", "\"pro\"", "interval", "\"month\"")
                         .calledBy("user", "admin"),
                 Endpoint.of("POST", "/billing-portal-sessions", 200).calledBy("user"),
+                // The billing pages: the pages answer HTML; every action without this session's CSRF token is 4xx.
+                Endpoint.of("GET", "/billing", 200),
+                Endpoint.of("GET", "/billing/sign-in", 200),
+                Endpoint.of("GET", "/billing/return", 303),
+                Endpoint.of("POST", "/billing/sign-in", 200).body("email", "\"a@example.com\"", "password",
+                        "\"a long enough password\""),
+                Endpoint.of("POST", "/billing/register", 200).body("email", "\"a@example.com\"", "password",
+                        "\"a long enough password\""),
+                Endpoint.of("POST", "/billing/subscribe", 200).body("plan", "\"pro\"", "interval", "\"month\""),
+                Endpoint.of("POST", "/billing/portal", 200),
+                Endpoint.of("POST", "/billing/sign-out", 200),
                 // The event itself, its data object and the object's metadata, each member made hostile in turn.
                 Endpoint.of("POST", "/webhook", 200)
                         .body("id", "\"evt_fuzz\"", "object", "\"event\"", "type", "\"payment_intent.succeeded\"",

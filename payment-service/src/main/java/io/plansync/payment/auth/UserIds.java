@@ -1,4 +1,4 @@
-package io.plansync.payment.userplan;
+package io.plansync.payment.auth;
 
 import io.micronaut.http.HttpStatus;
 import io.micronaut.security.authentication.Authentication;

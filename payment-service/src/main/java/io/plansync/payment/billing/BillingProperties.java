@@ -1,0 +1,21 @@
+package io.plansync.payment.billing;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.NotNull;
+
+import java.time.Duration;
+
+/**
+ * plansync.billing.*: the billing pages' sessions and cookies.
+ *
+ * @param secureCookies     cookies only over HTTPS; false only for a local run on http://localhost
+ * @param idleTimeout       a session unused this long has ended
+ * @param absoluteTimeout   a session ends this long after it began, used or not
+ * @param csrfRotation      a page served after the CSRF token is this old carries a new one
+ * @param csrfOverlap       the previous CSRF token stays valid this long after it was replaced
+ */
+@ConfigurationProperties("plansync.billing")
+public record BillingProperties(boolean secureCookies, @NotNull Duration idleTimeout,
+                                @NotNull Duration absoluteTimeout, @NotNull Duration csrfRotation,
+                                @NotNull Duration csrfOverlap) {
+}

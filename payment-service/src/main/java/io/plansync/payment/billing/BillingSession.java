@@ -1,0 +1,18 @@
+package io.plansync.payment.billing;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A billing session as stored: hashes only. {@code userId} null: not signed in yet.
+ */
+public record BillingSession(String idHash, @Nullable UUID userId, String csrfHash, @Nullable String previousCsrfHash,
+                             Instant csrfRotatedAt, Instant createdAt, Instant lastSeenAt, Instant expiresAt,
+                             @Nullable Instant endedAt) {
+
+    public boolean signedIn() {
+        return userId != null;
+    }
+}
