@@ -4,7 +4,7 @@ import io.micronaut.http.HttpStatus;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.identity.limits.Limit;
 import io.plansync.identity.limits.RateLimits;
-import io.plansync.identity.limits.Verdict;
+import io.plansync.support.limits.Verdict;
 import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;

@@ -1,5 +1,7 @@
 package io.plansync.identity.limits;
 
+import io.plansync.support.limits.Verdict;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.annotation.Body;

@@ -6,7 +6,7 @@ import io.plansync.contracts.ProblemCodes;
 import io.plansync.identity.accounts.UserIds;
 import io.plansync.identity.limits.Limit;
 import io.plansync.identity.limits.RateLimits;
-import io.plansync.identity.limits.Verdict;
+import io.plansync.support.limits.Verdict;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

@@ -1,5 +1,7 @@
 package io.plansync.identity.limits;
 
+import io.plansync.support.limits.Verdict;
+
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;

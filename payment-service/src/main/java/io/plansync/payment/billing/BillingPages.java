@@ -42,6 +42,7 @@ import java.util.UUID;
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class BillingPages {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BillingPages.class);
     static final String HOME = "/billing";
     static final String SIGN_IN = "/billing/sign-in";
 
@@ -51,10 +52,12 @@ public class BillingPages {
     private final ReadUserStatus readUserStatus;
     private final StartSubscription startSubscription;
     private final OpenBillingPortal openBillingPortal;
+    private final BillingRateLimits limits;
 
     public BillingPages(BrowserSessions sessions, SignInThroughIdentity signIn, PlanCatalog catalog,
                         ReadUserStatus readUserStatus, StartSubscription startSubscription,
-                        OpenBillingPortal openBillingPortal) {
+                        OpenBillingPortal openBillingPortal, BillingRateLimits limits) {
+        this.limits = limits;
         this.sessions = sessions;
         this.signIn = signIn;
         this.catalog = catalog;
@@ -134,7 +137,7 @@ public class BillingPages {
     @Post("/subscribe")
     public HttpResponse<BillingForms.Next> subscribe(HttpRequest<?> request,
                                                      @Body @Nullable BillingForms.Subscribe form) {
-        UUID user = sessions.userOf(sessions.forAction(request));
+        UUID user = limitedUser(request);
         BillingForms.Subscribe choice = form == null ? new BillingForms.Subscribe(null, null) : form;
         SubscriptionMessages.CheckoutSessionResponse session = startSubscription.start(user,
                 new SubscriptionMessages.CheckoutSessionRequest(choice.plan(), choice.interval()), null);
@@ -144,11 +147,22 @@ public class BillingPages {
     /** To Stripe's Customer Portal for the session's user. */
     @Post("/portal")
     public HttpResponse<BillingForms.Next> portal(HttpRequest<?> request) {
-        UUID user = sessions.userOf(sessions.forAction(request));
+        UUID user = limitedUser(request);
         return next(openBillingPortal.open(user).url(), List.of());
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** The session's signed-in user, within the account's limit of purchases and portal openings. */
+    private UUID limitedUser(HttpRequest<?> request) {
+        UUID user = sessions.userOf(sessions.forAction(request));
+        var verdict = limits.takeForAccount(user);
+        if (!verdict.allowed()) {
+            LOG.warn("Billing actions of user {} over the per-account limit", user);
+            throw verdict.refusal("Too many purchases or portal visits from this account; try again later.");
+        }
+        return user;
+    }
 
     private static Map<String, Object> model(BrowserSessions.ForPage page) {
         Map<String, Object> model = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.plansync.payment.billing;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import java.time.Duration;
@@ -13,9 +14,12 @@ import java.time.Duration;
  * @param absoluteTimeout   a session ends this long after it began, used or not
  * @param csrfRotation      a page served after the CSRF token is this old carries a new one
  * @param csrfOverlap       the previous CSRF token stays valid this long after it was replaced
+ * @param addressRequestsPerMinute requests to /billing (pages and actions) one client address may make a minute
+ * @param accountActionsPerMinute  purchases and portal openings one signed-in account may make a minute
  */
 @ConfigurationProperties("plansync.billing")
 public record BillingProperties(boolean secureCookies, @NotNull Duration idleTimeout,
                                 @NotNull Duration absoluteTimeout, @NotNull Duration csrfRotation,
-                                @NotNull Duration csrfOverlap) {
+                                @NotNull Duration csrfOverlap, @Min(1) int addressRequestsPerMinute,
+                                @Min(1) int accountActionsPerMinute) {
 }

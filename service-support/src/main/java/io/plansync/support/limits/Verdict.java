@@ -1,4 +1,4 @@
-package io.plansync.identity.limits;
+package io.plansync.support.limits;
 
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpStatus;
@@ -36,7 +36,7 @@ public record Verdict(boolean allowed, long limit, long remaining, long resetSec
     }
 
     /** Whole seconds, rounded up: a client that waits that long is not refused again for the same reason. */
-    static long seconds(long nanos) {
+    public static long seconds(long nanos) {
         return nanos <= 0 ? 0 : (nanos + 999_999_999L) / 1_000_000_000L;
     }
 }
