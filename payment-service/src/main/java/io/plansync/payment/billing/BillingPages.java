@@ -24,6 +24,8 @@ import io.plansync.payment.subscriptions.StartSubscription;
 import io.plansync.payment.subscriptions.SubscriptionMessages;
 import io.plansync.payment.userplan.ReadUserStatus;
 import io.plansync.support.correlation.CorrelationId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ import java.util.UUID;
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class BillingPages {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BillingPages.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BillingPages.class);
     static final String HOME = "/billing";
     static final String SIGN_IN = "/billing/sign-in";
 

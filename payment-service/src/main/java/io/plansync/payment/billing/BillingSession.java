@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A billing session as stored: hashes only. {@code userId} null: not signed in yet.
+ * A billing session as stored: hashes only. {@code userId} null: not signed in yet; {@code email} the signed-in
+ * user's, to show.
  */
 public record BillingSession(String idHash, @Nullable UUID userId, String csrfHash, @Nullable String previousCsrfHash,
                              Instant csrfRotatedAt, Instant createdAt, Instant lastSeenAt, Instant expiresAt,
-                             @Nullable Instant endedAt) {
+                             @Nullable Instant endedAt, @Nullable String email) {
 
     public boolean signedIn() {
         return userId != null;

@@ -37,21 +37,10 @@ public class BillingSessions {
         }
     }
 
-    @Nullable
-    String emailOf(String idHash) throws SQLException {
-        try (Connection c = connection(); PreparedStatement s = c.prepareStatement("select email from "
-                + "billing_sessions where id_hash = ?")) {
-            s.setString(1, idHash);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getString(1) : null;
-            }
-        }
-    }
-
     Optional<BillingSession> find(String idHash) throws SQLException {
         try (Connection c = connection(); PreparedStatement s = c.prepareStatement("select id_hash, user_id, "
-                + "csrf_hash, previous_csrf_hash, csrf_rotated_at, created_at, last_seen_at, expires_at, ended_at "
-                + "from billing_sessions where id_hash = ?")) {
+                + "csrf_hash, previous_csrf_hash, csrf_rotated_at, created_at, last_seen_at, expires_at, ended_at, "
+                + "email from billing_sessions where id_hash = ?")) {
             s.setString(1, idHash);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
@@ -59,7 +48,8 @@ public class BillingSessions {
                 }
                 return Optional.of(new BillingSession(r.getString(1), r.getObject(2, UUID.class), r.getString(3),
                         r.getString(4), r.getTimestamp(5).toInstant(), r.getTimestamp(6).toInstant(),
-                        r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(), instant(r.getTimestamp(9))));
+                        r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(), instant(r.getTimestamp(9)),
+                        r.getString(10)));
             }
         }
     }

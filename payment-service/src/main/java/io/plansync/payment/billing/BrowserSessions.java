@@ -58,12 +58,12 @@ public class BrowserSessions {
             Optional<String> csrf = BillingCookies.read(request, BillingCookies.CSRF)
                     .filter(c -> SessionRules.hash(c).equals(session.csrfHash()));
             if (csrf.isPresent() && !SessionRules.csrfDue(session, now, properties)) {
-                return new ForPage(session, csrf.get(), List.of(), emailOf(session));
+                return new ForPage(session, csrf.get(), List.of(), session.email());
             }
             String fresh = SessionRules.newSecret();
             sessions.rotateCsrf(session.idHash(), SessionRules.hash(fresh));
             return new ForPage(session, fresh, List.of(BillingCookies.of(BillingCookies.CSRF, fresh,
-                    remaining(session, now), properties.secureCookies())), emailOf(session));
+                    remaining(session, now), properties.secureCookies())), session.email());
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -149,10 +149,6 @@ public class BrowserSessions {
         } catch (SQLException e) {
             throw unavailable(e);
         }
-    }
-
-    private @Nullable String emailOf(BillingSession session) throws SQLException {
-        return sessions.emailOf(session.idHash());
     }
 
     private Duration remaining(BillingSession session, Instant now) {
