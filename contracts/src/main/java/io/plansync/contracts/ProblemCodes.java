@@ -23,6 +23,8 @@ public final class ProblemCodes {
     public static final String SUBSCRIPTION_EXISTS = "SUBSCRIPTION_EXISTS";
     /** The billing portal was asked for by a user who never bought anything (no Stripe customer). */
     public static final String NO_BILLING_ACCOUNT = "NO_BILLING_ACCOUNT";
+    /** The user's billing account (their Stripe customer) no longer checks out against Stripe. */
+    public static final String MAPPING_STALE = "MAPPING_STALE";
     /** A billing page's state-changing request without this session's CSRF token. */
     public static final String CSRF_INVALID = "CSRF_INVALID";
     /** A billing page's request without a live session (ended, expired, signed out), or not signed in. */

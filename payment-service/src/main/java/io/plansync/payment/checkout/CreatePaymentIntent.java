@@ -50,7 +50,7 @@ public class CreatePaymentIntent {
                 .orElseThrow(() -> new ProblemException(HttpStatus.BAD_REQUEST, ProblemCodes.PLAN_NOT_PURCHASABLE,
                         "Plan not purchasable", "planType must be a paid plan from GET /plans."));
         try {
-            String customerId = customers.customerFor(userId);
+            String customerId = customers.customerFor(userId, CustomerAccounts.PAYMENT_INTENT);
             PaymentIntent intent = stripe.createPaymentIntent(userId, customerId, plan,
                     idempotencyKey(userId, plan, clientKey));
             payments.insertIfAbsent(intent.getId(), userId, plan.id(), plan.amount(), plan.currency(), "created");

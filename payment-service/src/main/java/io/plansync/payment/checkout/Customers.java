@@ -1,5 +1,6 @@
 package io.plansync.payment.checkout;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Query;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** One Stripe customer per user. */
+/** One Stripe customer per user: the mapping, and its audit trail. All their SQL. */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface Customers extends GenericRepository<Customers.Customer, UUID> {
 
@@ -28,15 +29,32 @@ public interface Customers extends GenericRepository<Customers.Customer, UUID> {
     @Query("select * from customers where stripe_customer_id in (:stripeCustomerIds)")
     List<Customer> findByStripeCustomerIds(Collection<String> stripeCustomerIds);
 
-    @Query("insert into customers (user_id, stripe_customer_id) values (:userId, :stripeCustomerId) "
-            + "on conflict (user_id) do nothing")
-    void insert(UUID userId, String stripeCustomerId);
+    @Query("insert into customers (user_id, stripe_customer_id, created_by) "
+            + "values (:userId, :stripeCustomerId, :createdBy) on conflict (user_id) do nothing")
+    void insert(UUID userId, String stripeCustomerId, String createdBy);
+
+    /** The user's mapping as a whole record. */
+    @Query("select * from customers where user_id = :userId")
+    Optional<Customer> mappingOf(UUID userId);
+
+    @Query("update customers set last_validated_at = now() where user_id = :userId")
+    void markValidated(UUID userId);
+
+    /** Mappings last checked before a time, by user id after {@code after} (the daily re-validation's pages). */
+    @Query("select * from customers where last_validated_at < :before and user_id > :after order by user_id "
+            + "limit :limit")
+    List<Customer> validatedBefore(Instant before, UUID after, int limit);
+
+    @Query("insert into customer_mapping_audit (user_id, stripe_customer_id, action, flow, detail) "
+            + "values (:userId, :stripeCustomerId, :action, :flow, :detail)")
+    void audit(UUID userId, @Nullable String stripeCustomerId, String action, String flow, @Nullable String detail);
 
     /** Serialises first purchases of one user (transaction-scoped), so only one customer is ever created. */
     @Query("select count(*) from (select pg_advisory_xact_lock(hashtextextended('plansync.customer:' || :userId, 0))) l")
     long lockUser(String userId);
 
     @MappedEntity("customers")
-    record Customer(@Id UUID userId, String stripeCustomerId, Instant createdAt) {
+    record Customer(@Id UUID userId, String stripeCustomerId, Instant createdAt, String createdBy, String verifiedBy,
+                    Instant lastValidatedAt) {
     }
 }

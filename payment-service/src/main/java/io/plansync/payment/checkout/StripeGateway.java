@@ -54,6 +54,16 @@ public class StripeGateway {
                 RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
     }
 
+    /** The user id a customer's metadata names, or null; empty when Stripe deleted the customer. */
+    public java.util.Optional<String> customerOwner(String customerId) throws StripeException {
+        Customer customer = stripe.v1().customers().retrieve(customerId);
+        if (Boolean.TRUE.equals(customer.getDeleted())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(customer.getMetadata() == null ? ""
+                : customer.getMetadata().getOrDefault("userId", ""));
+    }
+
     /** A subscription as Stripe states it now. */
     public Subscription subscription(String subscriptionId) throws StripeException {
         return stripe.v1().subscriptions().retrieve(subscriptionId);

@@ -25,10 +25,10 @@ public class OpenBillingPortal {
     }
 
     public SubscriptionMessages.PortalSessionResponse open(UUID userId) {
-        String customerId = customers.existing(userId).orElseThrow(() -> new ProblemException(HttpStatus.CONFLICT,
-                ProblemCodes.NO_BILLING_ACCOUNT, "No billing account",
-                "You have not bought anything yet: subscribe first (POST /checkout-sessions)."));
         try {
+            String customerId = customers.existing(userId, CustomerAccounts.BILLING_PORTAL).orElseThrow(() ->
+                    new ProblemException(HttpStatus.CONFLICT, ProblemCodes.NO_BILLING_ACCOUNT, "No billing account",
+                            "You have not bought anything yet: subscribe first (POST /checkout-sessions)."));
             return new SubscriptionMessages.PortalSessionResponse(
                     stripe.createPortalSession(customerId, properties.portalReturnUrl()).getUrl());
         } catch (StripeException e) {

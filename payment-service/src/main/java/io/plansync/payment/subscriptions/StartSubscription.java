@@ -47,7 +47,7 @@ public class StartSubscription {
                                                               @Nullable String clientKey) {
         PlanPrice.Recurring price = priceOf(request);
         try {
-            String customerId = customers.customerFor(userId);
+            String customerId = customers.customerFor(userId, CustomerAccounts.SUBSCRIPTION_CHECKOUT);
             Optional<Subscription> open = stripe.openSubscriptions(customerId).stream()
                     .filter(s -> !SubscriptionRules.ENDED.contains(s.getStatus())
                             && !"incomplete".equals(s.getStatus()))
