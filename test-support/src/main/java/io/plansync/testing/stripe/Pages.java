@@ -54,6 +54,22 @@ final class Pages {
         return page("Checkout " + id, body.toString());
     }
 
+    /** The card-entry stand-in for a SetupIntent (Stripe Elements in real life): two test cards to add. */
+    static String setup(JsonObject intent, String returnUrl) {
+        String id = Json.str(intent, "id");
+        StringBuilder body = new StringBuilder("<h1>Add a card</h1>");
+        if ("requires_payment_method".equals(Json.str(intent, "status"))) {
+            String action = "/__emulator/setup/" + esc(id);
+            String hidden = returnUrl == null ? "" : "<input type=\"hidden\" name=\"return_url\" value=\""
+                    + esc(returnUrl) + "\">";
+            body.append(form(action, "card", "visa", "Add Visa ending 4242", hidden))
+                    .append(form(action, "card", "mastercard", "Add Mastercard ending 4444", hidden));
+        } else {
+            body.append("<p>Status: ").append(esc(Json.str(intent, "status"))).append("</p>");
+        }
+        return page("Setup " + id, body.toString());
+    }
+
     static String portal(JsonObject session, List<JsonObject> subscriptions, List<JsonObject> prices,
                          Map<String, String> productNames) {
         String id = Json.str(session, "id");

@@ -508,7 +508,7 @@ public final class StripeEmulator implements AutoCloseable {
     private JsonElement route(String method, String path, Params p) {
         String[] s = path.substring("/v1/".length()).split("/", -1);
         String route = method + " " + s[0] + (s.length > 1 ? "/" + (isId(s[0], s[1]) ? "{id}" : s[1]) : "")
-                + (s.length > 2 ? "/" + (isId(s[0] + "/" + s[1], s[2]) ? "{id}" : s[2]) : "")
+                + (s.length > 2 ? "/" + (!isId(s[0], s[1]) && !s[2].isEmpty() ? "{id}" : s[2]) : "")
                 + (s.length > 3 ? "/" + String.join("/", List.of(s).subList(3, s.length)) : "");
         String id = s[0].equals("checkout") || s[0].equals("billing_portal") ? (s.length > 2 ? s[2] : null)
                 : (s.length > 1 ? s[1] : null);
@@ -542,6 +542,12 @@ public final class StripeEmulator implements AutoCloseable {
                             || p.str("subscription").equals(subscriptionOf(x))));
             case "GET invoices/{id}" -> only(p, Set.of(), find(id, "invoice", "id"));
             case "POST billing_portal/sessions" -> createPortalSession(p);
+            case "POST setup_intents" -> createSetupIntent(p);
+            case "GET setup_intents/{id}" -> only(p, Set.of(), find(id, "setup_intent", "id"));
+            case "GET payment_methods" -> list(p, "payment_method", "/v1/payment_methods", Set.of("customer", "type"),
+                    x -> matches(x, p, "customer", "type") && Json.str(x, "customer") != null);
+            case "GET payment_methods/{id}" -> only(p, Set.of(), find(id, "payment_method", "id"));
+            case "POST payment_methods/{id}/detach" -> detachPaymentMethod(id, p);
             case "GET events" -> listEvents(p);
             case "GET events/{id}" -> only(p, Set.of(), find(id, "event", "id"));
             default -> throw new ApiError(404, "invalid_request_error", null, "Unrecognized request URL (" + method
@@ -600,7 +606,8 @@ public final class StripeEmulator implements AutoCloseable {
 
     private Answer emulatorRoute(String method, String[] s, Params q, Params form) {
         String[] shape = s.clone();
-        if (shape.length > 1 && Set.of("checkout", "portal", "customers", "payment_intents").contains(shape[0])) {
+        if (shape.length > 1 && Set.of("checkout", "portal", "customers", "payment_intents", "setup")
+                .contains(shape[0])) {
             shape[1] = "*";
         }
         String route = method + " " + String.join("/", shape);
@@ -623,6 +630,15 @@ public final class StripeEmulator implements AutoCloseable {
             case "GET checkout/*/cancel" -> {
                 JsonObject session = find(s[1], "checkout.session", "id");
                 yield Answer.redirect(Json.str(session, "cancel_url"));
+            }
+            case "GET setup/*" -> Answer.html(200, Pages.setup(find(s[1], "setup_intent", "id"),
+                    q.str("return_url")));
+            case "POST setup/*" -> {
+                String brand = Objects.requireNonNullElse(form.str("card"), "visa");
+                completeSetup(s[1], brand);
+                String back = form.str("return_url");
+                yield back == null ? Answer.html(200, Pages.setup(find(s[1], "setup_intent", "id"), null))
+                        : Answer.redirect(back + (back.contains("?") ? "&" : "?") + "setup_intent=" + s[1]);
             }
             case "GET portal/*" -> portalPage(s[1]);
             case "POST portal/*" -> portalAction(s[1], form);
@@ -701,9 +717,19 @@ public final class StripeEmulator implements AutoCloseable {
     }
 
     private JsonObject updateCustomer(String id, Params p) {
-        allow(p, Set.of("email", "name", "description", "metadata", "phone"));
+        allow(p, Set.of("email", "name", "description", "metadata", "phone", "invoice_settings"));
         JsonObject customer = customer(id, "id");
         JsonObject before = customer.deepCopy();
+        if (p.has("invoice_settings", "default_payment_method")) {
+            String pm = p.str("invoice_settings", "default_payment_method");
+            if (pm != null && !pm.isEmpty() && !id.equals(Json.str(find(pm, "payment_method",
+                    "invoice_settings[default_payment_method]"), "customer"))) {
+                throw ApiError.invalid("the payment method is not attached to this customer",
+                        "invoice_settings[default_payment_method]");
+            }
+            customer.getAsJsonObject("invoice_settings").add("default_payment_method",
+                    Json.value(pm == null || pm.isEmpty() ? null : pm));
+        }
         for (String field : List.of("email", "name", "description", "phone")) {
             if (p.has(field)) {
                 customer.add(field, Json.value(p.str(field).isEmpty() ? null : p.str(field)));
@@ -712,6 +738,74 @@ public final class StripeEmulator implements AutoCloseable {
         mergeMetadata(customer, p);
         emitIfChanged("customer.updated", before, customer);
         return customer;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Setup intents and payment methods (cards saved for later; the card page is the stand-in for Stripe Elements)
+
+    private JsonObject createSetupIntent(Params p) {
+        allow(p, Set.of("customer", "payment_method_types", "usage", "metadata", "description"));
+        String customer = p.str("customer");
+        if (customer != null) {
+            find(customer, "customer", "customer");
+        }
+        String id = "seti_" + randomId(24);
+        JsonObject intent = Json.obj("id", id, "object", "setup_intent", "client_secret",
+                id + "_secret_" + randomId(24), "created", nowSeconds(), "customer", customer,
+                "description", p.str("description"), "livemode", false, "metadata", p.map("metadata"),
+                "payment_method", null, "status", "requires_payment_method",
+                "usage", Objects.requireNonNullElse(p.str("usage"), "off_session"));
+        put(intent);
+        emit("setup_intent.created", intent, null);
+        return intent;
+    }
+
+    /**
+     * The card page's "Add": a card payment method attached to the intent's customer; the intent succeeds.
+     * @param brand visa (ending 4242) or mastercard (ending 4444)
+     * @return the payment method's id
+     */
+    public synchronized String completeSetup(String setupIntentId, String brand) {
+        JsonObject intent = find(setupIntentId, "setup_intent", "id");
+        if (!"requires_payment_method".equals(Json.str(intent, "status"))) {
+            throw ApiError.invalid("this SetupIntent is " + Json.str(intent, "status"), "setup_intent");
+        }
+        String last4 = switch (brand) {
+            case "visa" -> "4242";
+            case "mastercard" -> "4444";
+            default -> throw ApiError.invalid("card: visa or mastercard", "card");
+        };
+        JsonObject method = Json.obj("id", "pm_" + randomId(24), "object", "payment_method", "type", "card",
+                "created", nowSeconds(), "customer", Json.str(intent, "customer"), "livemode", false,
+                "metadata", Json.obj(), "billing_details", Json.obj("email", null, "name", null),
+                "card", Json.obj("brand", brand, "last4", last4, "exp_month", 12,
+                        "exp_year", now().atZone(java.time.ZoneOffset.UTC).getYear() + 3, "funding", "credit"));
+        put(method);
+        JsonObject before = intent.deepCopy();
+        intent.addProperty("status", "succeeded");
+        intent.addProperty("payment_method", Json.str(method, "id"));
+        if (Json.str(intent, "customer") != null) {
+            emit("payment_method.attached", method, null);
+        }
+        emit("setup_intent.succeeded", intent, null);
+        return Json.str(method, "id");
+    }
+
+    private JsonObject detachPaymentMethod(String id, Params p) {
+        allow(p, Set.of());
+        JsonObject method = find(id, "payment_method", "id");
+        String customer = Json.str(method, "customer");
+        if (customer == null) {
+            throw ApiError.invalid("The payment method is not attached to a customer.", null);
+        }
+        method.add("customer", Json.value((String) null));
+        JsonObject owner = customer(customer, "customer");
+        JsonObject settings = owner.getAsJsonObject("invoice_settings");
+        if (id.equals(Json.str(settings, "default_payment_method"))) {
+            settings.add("default_payment_method", Json.value((String) null));
+        }
+        emit("payment_method.detached", method, null);
+        return method;
     }
 
     private JsonObject customer(String id, String param) {
