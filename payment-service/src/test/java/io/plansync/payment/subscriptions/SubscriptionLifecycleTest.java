@@ -56,6 +56,9 @@ class SubscriptionLifecycleTest implements TestPropertyProvider {
     EmbeddedServer server;
 
     @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Inject
     @Client("/")
     HttpClient http;
 
@@ -212,6 +215,34 @@ class SubscriptionLifecycleTest implements TestPropertyProvider {
                 () -> rows.query("select stripe_status from subscriptions where subscription_id = ?",
                         otherSubscription), found -> !found.isEmpty());
         assertThat(rows.texts("select plan from user_plans where user_id = ?", other)).containsExactly("enterprise");
+    }
+
+    @Test
+    void an_upgrade_changes_the_plan_when_stripe_says_and_a_trial_ending_soon_is_counted() throws Exception {
+        UUID user = UUID.randomUUID();
+        stripe.completeCheckout((String) checkout(user, "pro", "month", null).get("id"),
+                StripeEmulator.TestCard.GOOD);
+        String customer = rows.texts("select stripe_customer_id from customers where user_id = ?", user).getFirst();
+        Subscription subscription = onlySubscription(customer);
+        awaitPlan(user, "pro", "active", periodEnd(subscription).plus(Duration.ofHours(1)));
+
+        // What the portal does for a switch: the item's price replaced.
+        stripeApi.v1().subscriptions().update(subscription.getId(), SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder()
+                        .setId(subscription.getItems().getData().getFirst().getId())
+                        .setPrice("price_enterprise_monthly").build()).build());
+        awaitPlan(user, "enterprise", "active", periodEnd(onlySubscription(customer)).plus(Duration.ofHours(1)));
+        assertThat(latestOutboxRow(user)).containsEntry("plan", "enterprise");
+
+        // A trial's end is announced three days ahead: logged and counted, the plan unchanged.
+        UUID trialing = UUID.randomUUID();
+        double before = meters.counter("plansync.subscriptions.trial_will_end").count();
+        stripe.completeCheckout((String) checkout(trialing, "enterprise", "month", null).get("id"),
+                StripeEmulator.TestCard.GOOD);
+        stripe.advanceClock(Duration.ofDays(12));
+        Eventually.await("trial_will_end to be counted", WAIT,
+                () -> meters.counter("plansync.subscriptions.trial_will_end").count(), count -> count > before);
+        assertThat(rows.texts("select plan from user_plans where user_id = ?", trialing)).containsExactly("enterprise");
     }
 
     @Test
