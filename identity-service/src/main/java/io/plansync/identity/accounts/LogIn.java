@@ -9,6 +9,7 @@ import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,11 @@ public class LogIn {
     private final LoginLockout lockout;
     private final SessionIssuer sessions;
     private final RateLimits rateLimits;
+    private final MeterRegistry metrics;
 
     public LogIn(UserRepository users, PasswordHasher passwords, LoginLockout lockout, SessionIssuer sessions,
-                 RateLimits rateLimits) {
+                 RateLimits rateLimits, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.users = users;
         this.passwords = passwords;
         this.lockout = lockout;
@@ -47,6 +50,7 @@ public class LogIn {
         // Taken before the attempt and given back if it succeeds: concurrent failures cannot overrun the limit.
         Verdict address = rateLimits.take(Limit.FAILED_LOGINS, clientAddress);
         if (!address.allowed()) {
+            counted("address_limited");
             throw address.refusal("Too many failed logins from this address; try again later.");
         }
         boolean failed = false;
@@ -55,11 +59,18 @@ public class LogIn {
             AuthMessages.TokenPair pair = check(email, password, turn);
             if (pair == null) {
                 failed = true;
+                counted("failed");
                 throw new ProblemException(HttpStatus.UNAUTHORIZED, ProblemCodes.AUTH_INVALID, "Login failed",
                         "Invalid email or password.");
             }
+            counted("success");
             return pair;
         } catch (ProblemException e) {
+            if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
+                counted("locked_out");
+            } else if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+                counted("busy");
+            }
             failed = failed || e.status() == HttpStatus.TOO_MANY_REQUESTS;
             throw e;
         } finally {
@@ -95,6 +106,11 @@ public class LogIn {
         }
         lockout.succeeded(email);
         return sessions.issue(user.get(), UUID.randomUUID());
+    }
+
+    /** plansync_logins_total by outcome: success, failed, locked_out, address_limited, busy. */
+    private void counted(String outcome) {
+        metrics.counter("plansync.logins", "outcome", outcome).increment();
     }
 
     private static ProblemException lockedOut(Duration retryAfter) {

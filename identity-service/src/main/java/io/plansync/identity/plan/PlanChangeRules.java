@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +42,11 @@ class PlanChangeRules {
     private final JsonMapper json;
     private final Clock clock;
     private final InputLimits inputLimits;
+    private final MeterRegistry metrics;
 
-    PlanChangeRules(UserRepository users, JsonMapper json, Clock clock, InputLimits inputLimits) {
+    PlanChangeRules(UserRepository users, JsonMapper json, Clock clock, InputLimits inputLimits,
+                    MeterRegistry metrics) {
+        this.metrics = metrics;
         this.users = users;
         this.json = json;
         this.clock = clock;
@@ -170,6 +174,7 @@ class PlanChangeRules {
                     : change.eventId() == null || remembered.remove(change.eventId()) ? Outcome.APPLIED
                     : Outcome.DUPLICATE;
             results.add(new Applied(user, outcome));
+            metrics.counter("plansync.plan.changes", "outcome", outcome.auditName).increment();
             if (outcome.applied()) {
                 current.put(user.id(), user.withPlan(change.plan().wire(), change.status().wire(), change.timestamp(),
                         change.validUntil()));
