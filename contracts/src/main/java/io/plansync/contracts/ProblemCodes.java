@@ -29,6 +29,12 @@ public final class ProblemCodes {
     public static final String CSRF_INVALID = "CSRF_INVALID";
     /** A billing page's request without a live session (ended, expired, signed out), or not signed in. */
     public static final String SESSION_INVALID = "SESSION_INVALID";
+    /** A payment-method operation without a valid operation token: missing, expired, already used, or forged. */
+    public static final String OPERATION_TOKEN_INVALID = "OPERATION_TOKEN_INVALID";
+    /** An operation token for another operation category, another user or another customer. */
+    public static final String OPERATION_TOKEN_FORBIDDEN = "OPERATION_TOKEN_FORBIDDEN";
+    /** A payment method that is not one of the user's own (or does not exist): the two are not told apart. */
+    public static final String PAYMENT_METHOD_NOT_FOUND = "PAYMENT_METHOD_NOT_FOUND";
     public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
     public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
     /** Too much work at once (e.g. password hashing is at its limit): retry after {@code Retry-After}. */

@@ -11,7 +11,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import io.plansync.identity.limits.ClientAddresses;
+import io.plansync.support.limits.ClientAddresses;
 
 /**
  * Registration, login and token refresh; each request is limited per client address by

@@ -117,6 +117,7 @@ public class LogIn {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.RATE_LIMITED,
                 "Too many failed logins", "Too many failed logins for this account; try again later.",
-                List.of(), Map.of(io.micronaut.http.HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+                List.of(), Map.of(io.micronaut.http.HttpHeaders.RETRY_AFTER, Long.toString(seconds)),
+                java.time.Instant.now().plusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 }

@@ -1,5 +1,6 @@
 package io.plansync.identity.limits;
 
+import io.plansync.support.limits.ClientAddresses;
 import io.plansync.support.limits.RateLimitedRequests;
 
 import io.micronaut.core.annotation.Nullable;

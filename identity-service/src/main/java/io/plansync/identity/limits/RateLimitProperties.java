@@ -38,10 +38,4 @@ public record RateLimitProperties(@Min(1) long authRequests,
             case ANONYMOUS_PLAN_CHANGES -> new Rate(anonymousPlanChanges, anonymousPlanChangesPeriod);
         };
     }
-
-    /** The configured proxies, blanks left out (an unset environment variable gives one empty entry). */
-    List<String> proxies() {
-        return trustedProxies == null ? List.of()
-                : trustedProxies.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
-    }
 }

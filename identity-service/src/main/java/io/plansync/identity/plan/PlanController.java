@@ -19,7 +19,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.plansync.contracts.PlanChangeBatch;
 import io.plansync.contracts.PlanChangeResponse;
 import io.plansync.identity.callers.Caller;
-import io.plansync.identity.limits.ClientAddresses;
+import io.plansync.support.limits.ClientAddresses;
 import io.plansync.support.auth.ProblemAuthorizationExceptionHandler;
 
 /**

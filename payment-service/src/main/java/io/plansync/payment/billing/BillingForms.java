@@ -20,6 +20,16 @@ public final class BillingForms {
     public record Subscribe(@Nullable String plan, @Nullable String interval) {
     }
 
+    /** An operation token asked for: {@code payment_methods:read}, {@code :write} or {@code :delete}. */
+    @Serdeable
+    public record OperationTokenRequest(@Nullable String category) {
+    }
+
+    /** The token, for one request of that category, and when it expires. */
+    @Serdeable
+    public record OperationToken(String token, String category, java.time.Instant expiresAt) {
+    }
+
     /** Where the page goes next: a billing page, or Stripe's. */
     @Serdeable
     public record Next(String redirect) {

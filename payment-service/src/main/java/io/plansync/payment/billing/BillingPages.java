@@ -24,6 +24,7 @@ import io.plansync.payment.subscriptions.StartSubscription;
 import io.plansync.payment.subscriptions.SubscriptionMessages;
 import io.plansync.payment.userplan.ReadUserStatus;
 import io.plansync.support.correlation.CorrelationId;
+import io.plansync.support.limits.ClientAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +56,14 @@ public class BillingPages {
     private final StartSubscription startSubscription;
     private final OpenBillingPortal openBillingPortal;
     private final BillingRateLimits limits;
+    private final ClientAddresses clientAddresses;
 
     public BillingPages(BrowserSessions sessions, SignInThroughIdentity signIn, PlanCatalog catalog,
                         ReadUserStatus readUserStatus, StartSubscription startSubscription,
-                        OpenBillingPortal openBillingPortal, BillingRateLimits limits) {
+                        OpenBillingPortal openBillingPortal, BillingRateLimits limits,
+                        ClientAddresses clientAddresses) {
         this.limits = limits;
+        this.clientAddresses = clientAddresses;
         this.sessions = sessions;
         this.signIn = signIn;
         this.catalog = catalog;
@@ -78,6 +82,8 @@ public class BillingPages {
         if (page.session().signedIn()) {
             model.put("status", view(readUserStatus.of(page.session().userId())));
         }
+        // Back from Stripe's card page (its success URL): the card list itself is read by billing.js.
+        model.put("cardSaved", "saved".equals(request.getParameters().get("card")));
         return render("billing/home", model, page.cookies());
     }
 
@@ -220,8 +226,9 @@ public class BillingPages {
         return response;
     }
 
-    private static String clientAddress(HttpRequest<?> request) {
-        return request.getRemoteAddress().getAddress().getHostAddress();
+    /** The browser's address: the TCP peer, or behind a trusted proxy the address it forwarded for. */
+    private String clientAddress(HttpRequest<?> request) {
+        return clientAddresses.of(request);
     }
 
     private static String correlationId() {

@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.plansync.support.limits.ClientAddresses;
 import io.plansync.support.limits.RateLimitedRequests;
 
 /**
@@ -21,9 +22,11 @@ import io.plansync.support.limits.RateLimitedRequests;
 @ServerFilter("/billing/**")
 public class BillingRateLimitFilter implements Ordered {
     private final BillingRateLimits limits;
+    private final ClientAddresses clientAddresses;
 
-    public BillingRateLimitFilter(BillingRateLimits limits) {
+    public BillingRateLimitFilter(BillingRateLimits limits, ClientAddresses clientAddresses) {
         this.limits = limits;
+        this.clientAddresses = clientAddresses;
     }
 
     @RequestFilter
@@ -34,8 +37,7 @@ public class BillingRateLimitFilter implements Ordered {
         if (request.getPath().startsWith("/billing/assets/")) {
             return null;
         }
-        return RateLimitedRequests.admit(request, () -> limits.takeForAddress(
-                request.getRemoteAddress().getAddress().getHostAddress()),
+        return RateLimitedRequests.admit(request, () -> limits.takeForAddress(clientAddresses.of(request)),
                 "Too many requests from this address; try again later.");
     }
 

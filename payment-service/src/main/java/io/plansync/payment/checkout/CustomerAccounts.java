@@ -29,6 +29,7 @@ public class CustomerAccounts {
     public static final String PAYMENT_INTENT = "payment-intent";
     public static final String SUBSCRIPTION_CHECKOUT = "subscription-checkout";
     public static final String BILLING_PORTAL = "billing-portal";
+    public static final String PAYMENT_METHODS = "payment-methods";
     public static final String DAILY = "daily";
     private static final Logger LOG = LoggerFactory.getLogger(CustomerAccounts.class);
 

@@ -4,13 +4,17 @@ import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
 import com.stripe.model.PaymentIntent;
+import com.stripe.model.PaymentMethod;
 import com.stripe.model.Subscription;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.CustomerUpdateParams;
+import com.stripe.param.PaymentMethodListParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.SubscriptionListParams;
 import com.stripe.param.checkout.SessionCreateParams;
+import io.micronaut.core.annotation.Nullable;
 import io.plansync.payment.plans.PlanPrice;
 import jakarta.inject.Singleton;
 
@@ -108,5 +112,52 @@ public class StripeGateway {
                 com.stripe.param.billingportal.SessionCreateParams.builder().setCustomer(customerId)
                         .setReturnUrl(returnUrl).build(),
                 RequestOptions.builder().setIdempotencyKey("plansync-portal-" + UUID.randomUUID()).build());
+    }
+
+    /** A customer's saved cards, newest first (at most 100: far more than a person keeps). */
+    public List<PaymentMethod> cards(String customerId) throws StripeException {
+        return stripe.v1().paymentMethods().list(PaymentMethodListParams.builder().setCustomer(customerId)
+                .setType(PaymentMethodListParams.Type.CARD).setLimit(100L).build()).getData();
+    }
+
+    /** The card a customer's invoices are paid with, or null. */
+    public @Nullable String defaultPaymentMethod(String customerId) throws StripeException {
+        Customer customer = stripe.v1().customers().retrieve(customerId);
+        return customer.getInvoiceSettings() == null ? null
+                : customer.getInvoiceSettings().getDefaultPaymentMethod();
+    }
+
+    /** The customer a payment method is attached to, or null (detached, or never attached). */
+    public @Nullable String ownerOfPaymentMethod(String paymentMethodId) throws StripeException {
+        return stripe.v1().paymentMethods().retrieve(paymentMethodId).getCustomer();
+    }
+
+    public void makeDefaultPaymentMethod(String customerId, String paymentMethodId) throws StripeException {
+        stripe.v1().customers().update(customerId, CustomerUpdateParams.builder()
+                .setInvoiceSettings(CustomerUpdateParams.InvoiceSettings.builder()
+                        .setDefaultPaymentMethod(paymentMethodId).build()).build());
+    }
+
+    public void detachPaymentMethod(String paymentMethodId) throws StripeException {
+        stripe.v1().paymentMethods().detach(paymentMethodId);
+    }
+
+    /**
+     * A Checkout Session in setup mode: Stripe's hosted page takes the card (PlanSync never sees its number) and
+     * saves it for the customer through a SetupIntent.
+     */
+    public Session createCardSetupSession(UUID userId, String customerId, String successUrl, String cancelUrl)
+            throws StripeException {
+        return stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
+                        .setMode(SessionCreateParams.Mode.SETUP)
+                        .setCustomer(customerId)
+                        .addPaymentMethodType(SessionCreateParams.PaymentMethodType.CARD)
+                        .setClientReferenceId(userId.toString())
+                        .putMetadata("userId", userId.toString())
+                        .putMetadata("purpose", "save-card")
+                        .setSuccessUrl(successUrl)
+                        .setCancelUrl(cancelUrl)
+                        .build(),
+                RequestOptions.builder().setIdempotencyKey("plansync-card-setup-" + UUID.randomUUID()).build());
     }
 }

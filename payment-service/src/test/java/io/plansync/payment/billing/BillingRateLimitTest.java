@@ -17,7 +17,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The billing pages' per-address limit: X-RateLimit-* on every answer, 429 with Retry-After beyond it. */
+/**
+ * The billing pages' per-address limit: X-RateLimit-* on every answer, 429 with Retry-After and resetAt beyond it;
+ * behind a trusted proxy each browser's forwarded address has its own.
+ */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BillingRateLimitTest implements TestPropertyProvider {
@@ -36,7 +39,8 @@ class BillingRateLimitTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         return fixture.properties(Map.of("plansync.outbox.relay-enabled", "false",
-                "plansync.billing.address-requests-per-minute", Integer.toString(LIMIT)));
+                "plansync.billing.address-requests-per-minute", Integer.toString(LIMIT),
+                "plansync.billing.trusted-proxies", "127.0.0.1"));
     }
 
     @Test
@@ -52,11 +56,22 @@ class BillingRateLimitTest implements TestPropertyProvider {
 
         HttpResponse<String> refused = get("/billing");
         assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.body()).contains("\"code\":\"RATE_LIMITED\"");
+        assertThat(refused.body()).contains("\"code\":\"RATE_LIMITED\"").containsPattern("\"resetAt\":\"20\\d\\d-");
         assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(s ->
                 assertThat(Integer.parseInt(s)).isBetween(1, 60));
         assertThat(refused.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
         assertThat(get("/plans").statusCode()).as("the API outside /billing is not this limit's").isEqualTo(200);
+    }
+
+    @Test
+    void behind_a_trusted_proxy_each_forwarded_browser_has_its_own_limit() throws Exception {
+        for (int i = 0; i < LIMIT; i++) {
+            assertThat(get("/billing/sign-in", "198.51.100.7").statusCode()).isEqualTo(200);
+        }
+        assertThat(get("/billing/sign-in", "198.51.100.7").statusCode()).isEqualTo(429);
+        assertThat(get("/billing/sign-in", "198.51.100.8").statusCode()).as("another browser").isEqualTo(200);
+        assertThat(get("/billing/sign-in", "198.51.100.7, 127.0.0.1").statusCode())
+                .as("the same browser through two proxies").isEqualTo(429);
     }
 
     @Test
@@ -75,5 +90,10 @@ class BillingRateLimitTest implements TestPropertyProvider {
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(server.getURL() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String forwardedFor) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                .header("X-Forwarded-For", forwardedFor).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** When a billing session lives and when its CSRF token is accepted, without a database. */
 class SessionRulesTest {
     private static final BillingProperties PROPERTIES = new BillingProperties(true, Duration.ofMinutes(30),
-            Duration.ofHours(12), Duration.ofMinutes(10), Duration.ofMinutes(2), 120, 20);
+            Duration.ofHours(12), Duration.ofMinutes(10), Duration.ofMinutes(2), 120, 20, java.util.List.of());
     private static final Instant T0 = Instant.parse("2026-12-02T12:00:00Z");
     private static final String TOKEN = "current-token";
     private static final String OLD = "previous-token";

@@ -108,6 +108,11 @@ class InputFuzzTest {
                 Endpoint.of("POST", "/billing/subscribe", 200).body("plan", "\"pro\"", "interval", "\"month\""),
                 Endpoint.of("POST", "/billing/portal", 200),
                 Endpoint.of("POST", "/billing/sign-out", 200),
+                Endpoint.of("POST", "/billing/operation-tokens", 200).body("category", "\"payment_methods:read\""),
+                Endpoint.of("GET", "/billing/payment-methods", 200),
+                Endpoint.of("POST", "/billing/payment-methods", 200),
+                Endpoint.of("POST", "/billing/payment-methods/{id}/default", 200),
+                Endpoint.of("DELETE", "/billing/payment-methods/{id}", 200),
                 // The event itself, its data object and the object's metadata, each member made hostile in turn.
                 Endpoint.of("POST", "/webhook", 200)
                         .body("id", "\"evt_fuzz\"", "object", "\"event\"", "type", "\"payment_intent.succeeded\"",

@@ -5,6 +5,8 @@ import io.micronaut.http.HttpStatus;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.support.problem.ProblemException;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +29,16 @@ public record Verdict(boolean allowed, long limit, long remaining, long resetSec
         return headers;
     }
 
-    /** 429 RATE_LIMITED with Retry-After and this limit's X-RateLimit-* headers. */
+    /**
+     * 429 RATE_LIMITED with Retry-After, this limit's X-RateLimit-* headers, and {@code resetAt} in the body: the
+     * instant Retry-After points at.
+     */
     public ProblemException refusal(String detail) {
         Map<String, String> headers = headers();
-        headers.put(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+        long retryAfter = Math.max(1, retryAfterSeconds);
+        headers.put(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.RATE_LIMITED, "Too many requests",
-                detail, List.of(), headers);
+                detail, List.of(), headers, Instant.now().plusSeconds(retryAfter).truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** Whole seconds, rounded up: a client that waits that long is not refused again for the same reason. */

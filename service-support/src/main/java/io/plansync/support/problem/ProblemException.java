@@ -3,6 +3,7 @@ package io.plansync.support.problem;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -16,10 +17,19 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final List<Problem.FieldError> errors;
     private final Map<String, String> headers;
+    private final @Nullable Instant resetAt;
 
     public ProblemException(HttpStatus status, String code, String title, @Nullable String detail,
                             List<Problem.FieldError> errors, Map<String, String> headers) {
+        this(status, code, title, detail, errors, headers, null);
+    }
+
+    /** @param resetAt for a 429: when a request is accepted again */
+    public ProblemException(HttpStatus status, String code, String title, @Nullable String detail,
+                            List<Problem.FieldError> errors, Map<String, String> headers,
+                            @Nullable Instant resetAt) {
         super(detail, null, false, false);
+        this.resetAt = resetAt;
         this.status = status;
         this.code = code;
         this.title = title;
@@ -53,6 +63,6 @@ public class ProblemException extends RuntimeException {
     }
 
     public Problem toProblem() {
-        return Problem.of(status.getCode(), code, title, getMessage()).withErrors(errors);
+        return Problem.of(status.getCode(), code, title, getMessage()).withErrors(errors).withResetAt(resetAt);
     }
 }

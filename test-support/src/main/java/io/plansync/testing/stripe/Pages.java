@@ -39,7 +39,15 @@ final class Pages {
         }
         body.append("</ul>");
         String id = Json.str(session, "id");
-        if ("open".equals(Json.str(session, "status"))) {
+        if ("open".equals(Json.str(session, "status")) && "setup".equals(Json.str(session, "mode"))) {
+            String action = "/__emulator/checkout/" + esc(id);
+            body.append("<p>Save a card for later payments; nothing is charged now.</p>")
+                    .append(form(action, "card", "visa", "Save Visa ending 4242"))
+                    .append(form(action, "card", "mastercard", "Save Mastercard ending 4444"));
+            if (Json.str(session, "cancel_url") != null) {
+                body.append("<p><a href=\"").append(action).append("/cancel\">Back</a></p>");
+            }
+        } else if ("open".equals(Json.str(session, "status"))) {
             String action = "/__emulator/checkout/" + esc(id);
             body.append(form(action, "card", "good", "Pay"))
                     .append(form(action, "card", "fails_renewals", "Pay with a failing card (accepted now, "

@@ -614,6 +614,12 @@ public final class StripeEmulator implements AutoCloseable {
         return switch (route) {
             case "GET checkout/*" -> checkoutPage(s[1], null);
             case "POST checkout/*" -> {
+                JsonObject asked = find(s[1], "checkout.session", "id");
+                if ("setup".equals(Json.str(asked, "mode"))) {
+                    yield !"open".equals(Json.str(asked, "status"))
+                            ? checkoutPage(s[1], "This checkout session is " + Json.str(asked, "status") + ".")
+                            : Answer.redirect(saveCard(s[1], Objects.requireNonNullElse(form.str("card"), "visa")));
+                }
                 TestCard card = switch (Objects.requireNonNullElse(form.str("card"), "good")) {
                     case "good" -> TestCard.GOOD;
                     case "fails_renewals" -> TestCard.FAILS_RENEWALS;
@@ -947,13 +953,16 @@ public final class StripeEmulator implements AutoCloseable {
                 "success_url", "cancel_url", "subscription_data", "allow_promotion_codes", "payment_method_types",
                 "locale", "billing_address_collection", "customer_update", "expires_at"));
         String mode = p.required("mode");
-        if (!mode.equals("subscription")) {
-            throw ApiError.invalid("The PlanSync Stripe emulator supports only mode=subscription", "mode");
+        if (!mode.equals("subscription") && !mode.equals("setup")) {
+            throw ApiError.invalid("The PlanSync Stripe emulator supports mode=subscription and mode=setup", "mode");
         }
         String successUrl = p.required("success_url");
         String customer = p.str("customer");
         if (customer != null) {
             find(customer, "customer", "customer");
+        }
+        if (mode.equals("setup")) {
+            return createSetupSession(p, customer, successUrl);
         }
         if (customer != null && p.str("customer_email") != null) {
             throw ApiError.invalid("You may only specify one of these parameters: customer, customer_email.",
@@ -987,8 +996,8 @@ public final class StripeEmulator implements AutoCloseable {
                 "currency", Json.str(price, "currency"), "customer", customer,
                 "customer_email", p.str("customer_email"), "expires_at", created + CHECKOUT_EXPIRY.toSeconds(),
                 "invoice", null, "livemode", false, "metadata", p.map("metadata"), "mode", mode,
-                "payment_status", "unpaid", "status", "open", "subscription", null, "success_url", successUrl,
-                "url", url() + "/__emulator/checkout/" + id);
+                "payment_status", "unpaid", "setup_intent", null, "status", "open", "subscription", null,
+                "success_url", successUrl, "url", url() + "/__emulator/checkout/" + id);
         put(session);
         JsonObject lineItem = Json.obj("id", "li_" + randomId(24), "object", "item",
                 "amount_subtotal", Json.num(price, "unit_amount") * qty,
@@ -999,6 +1008,44 @@ public final class StripeEmulator implements AutoCloseable {
         billingSetup.put(id, new CheckoutSetup(priceId, qty, p.map("subscription_data", "metadata"),
                 trialDays == null ? null : trialDays.intValue()));
         return session;
+    }
+
+    /**
+     * A Checkout Session in setup mode: Stripe's hosted page saves a card for the customer through a SetupIntent
+     * made with the session (no line items, nothing charged).
+     */
+    private JsonObject createSetupSession(Params p, String customer, String successUrl) {
+        if (customer == null) {
+            throw ApiError.invalid("The PlanSync Stripe emulator needs `customer` in `setup` mode", "customer");
+        }
+        if (!p.objects("line_items").isEmpty()) {
+            throw ApiError.invalid("You can not pass `line_items` in `setup` mode.", "line_items");
+        }
+        JsonObject intent = createSetupIntent(Params.parse("customer=" + customer));
+        String id = "cs_test_" + randomId(58);
+        long created = nowSeconds();
+        JsonObject session = Json.obj("id", id, "object", "checkout.session", "amount_subtotal", null,
+                "amount_total", null, "cancel_url", p.str("cancel_url"),
+                "client_reference_id", p.str("client_reference_id"), "created", created, "currency", null,
+                "customer", customer, "customer_email", null, "expires_at", created + CHECKOUT_EXPIRY.toSeconds(),
+                "invoice", null, "livemode", false, "metadata", p.map("metadata"), "mode", "setup",
+                "payment_status", "no_payment_required", "setup_intent", Json.str(intent, "id"), "status", "open",
+                "subscription", null, "success_url", successUrl, "url", url() + "/__emulator/checkout/" + id);
+        put(session);
+        return session;
+    }
+
+    /** The setup-mode page's button: the card is saved, the session completes; returns the success redirect. */
+    private String saveCard(String sessionId, String brand) {
+        JsonObject session = find(sessionId, "checkout.session", "id");
+        if (!"open".equals(Json.str(session, "status"))) {
+            throw ApiError.invalid("This Checkout Session is " + Json.str(session, "status"), null);
+        }
+        completeSetup(Json.str(session, "setup_intent"), brand);
+        session.addProperty("status", "complete");
+        session.add("url", JsonNull.INSTANCE);
+        emit("checkout.session.completed", session, null);
+        return Json.str(session, "success_url").replace("{CHECKOUT_SESSION_ID}", sessionId);
     }
 
     private record CheckoutSetup(String priceId, long quantity, Map<String, String> metadata, Integer trialDays) {

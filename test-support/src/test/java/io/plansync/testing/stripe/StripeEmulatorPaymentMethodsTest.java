@@ -82,6 +82,42 @@ class StripeEmulatorPaymentMethodsTest {
     }
 
     @Test
+    void a_checkout_session_in_setup_mode_saves_a_card_on_the_hosted_page_and_charges_nothing() throws Exception {
+        Customer customer = Harness.customer(stripe, "user-1");
+        com.stripe.model.checkout.Session session = stripe.v1().checkout().sessions().create(
+                com.stripe.param.checkout.SessionCreateParams.builder()
+                        .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.SETUP)
+                        .setCustomer(customer.getId())
+                        .addPaymentMethodType(com.stripe.param.checkout.SessionCreateParams.PaymentMethodType.CARD)
+                        .setSuccessUrl("http://app.test/billing?card=saved").setCancelUrl("http://app.test/billing")
+                        .build());
+        assertThat(session.getMode()).isEqualTo("setup");
+        assertThat(session.getSetupIntent()).startsWith("seti_");
+        assertThat(Harness.get(session.getUrl()).body()).contains("Save Visa ending 4242").contains("nothing is charged");
+
+        HttpResponse<String> saved = Harness.post(session.getUrl(), "card=mastercard");
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(saved.headers().firstValue("Location")).hasValue("http://app.test/billing?card=saved");
+        assertThat(stripe.v1().checkout().sessions().retrieve(session.getId()).getStatus()).isEqualTo("complete");
+        SetupIntent intent = stripe.v1().setupIntents().retrieve(session.getSetupIntent());
+        assertThat(intent.getStatus()).isEqualTo("succeeded");
+        var cards = stripe.v1().paymentMethods().list(PaymentMethodListParams.builder()
+                .setCustomer(customer.getId()).build()).getData();
+        assertThat(cards).extracting(PaymentMethod::getId).containsExactly(intent.getPaymentMethod());
+        assertThat(cards.getFirst().getCard().getLast4()).isEqualTo("4444");
+        assertThat(emulator.events("checkout.session.completed")).hasSize(1);
+        assertThat(emulator.events("invoice.paid")).as("nothing charged").isEmpty();
+        assertThat(Harness.post(session.getUrl(), "card=visa").body()).as("a completed page saves nothing more")
+                .contains("complete");
+
+        assertThatThrownBy(() -> stripe.v1().checkout().sessions().create(
+                com.stripe.param.checkout.SessionCreateParams.builder()
+                        .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.SETUP)
+                        .setSuccessUrl("http://app.test/").build()))
+                .as("setup mode needs a customer here").isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
     void another_customers_card_cannot_be_made_default_and_a_used_intent_cannot_add_another_card() throws Exception {
         Customer one = Harness.customer(stripe, "user-1");
         Customer other = Harness.customer(stripe, "user-2");

@@ -1,11 +1,10 @@
-package io.plansync.identity.limits;
+package io.plansync.support.limits;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
-import jakarta.inject.Singleton;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -18,17 +17,22 @@ import java.util.List;
  * Who a request comes from, for the per-address limits: the TCP peer, unless that peer is a configured trusted
  * proxy; then X-Forwarded-For is read from the right, past every trusted proxy, and the first address that is not
  * one is the client. Anything else in that header is the client's own say and is never believed. IPv6 clients are
- * counted per /64, the block one subscriber normally gets: inside it they can pick addresses at will.
+ * counted per /64, the block one subscriber normally gets: inside it they can pick addresses at will. Each service
+ * makes one from its own trusted-proxies setting.
  */
-@Singleton
-public class ClientAddresses {
+public final class ClientAddresses {
     static final String FORWARDED_FOR = "X-Forwarded-For";
     private static final String ATTRIBUTE = "plansync.clientAddress";
 
     private final List<IpSubnetFilterRule> trustedProxies;
 
-    public ClientAddresses(RateLimitProperties properties) {
-        this.trustedProxies = properties.proxies().stream().map(ClientAddresses::rule).toList();
+    /**
+     * @param proxies addresses or CIDR ranges (blank entries left out: an unset environment variable gives one)
+     * @param setting the setting they came from, named when one is not an address
+     */
+    public ClientAddresses(@Nullable List<String> proxies, String setting) {
+        this.trustedProxies = (proxies == null ? List.<String>of() : proxies).stream().map(String::trim)
+                .filter(p -> !p.isEmpty()).map(p -> rule(p, setting)).toList();
     }
 
     /** The client's address as a limit key, worked out once per request. */
@@ -103,11 +107,11 @@ public class ClientAddresses {
         return NetUtil.createInetAddressFromIpAddressString(literal);
     }
 
-    private static IpSubnetFilterRule rule(String proxy) {
+    private static IpSubnetFilterRule rule(String proxy, String setting) {
         String address = proxy.contains("/") ? proxy.substring(0, proxy.indexOf('/')) : proxy;
         boolean v6 = NetUtil.isValidIpV6Address(address);
         if (!v6 && !NetUtil.isValidIpV4Address(address)) {
-            throw new IllegalStateException("identity.rate-limits.trusted-proxies: '" + proxy
+            throw new IllegalStateException(setting + ": '" + proxy
                     + "' is not an IP address or CIDR range");
         }
         try {
@@ -115,7 +119,7 @@ public class ClientAddresses {
                     : v6 ? 128 : 32;
             return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("identity.rate-limits.trusted-proxies: '" + proxy
+            throw new IllegalStateException(setting + ": '" + proxy
                     + "' is not an IP address or CIDR range", e);
         }
     }
