@@ -1,5 +1,6 @@
 package io.plansync.cli;
 
+import io.plansync.cli.apikeys.ApiKeysCommand;
 import io.plansync.cli.config.CliContext;
 import io.plansync.cli.config.TokenStore;
 import io.plansync.cli.http.ApiClient;
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         version = "plansync 0.1.0",
         description = "Operate PlanSync: log in, inspect and replay the payment outbox, reconcile plans, unlock users.",
-        subcommands = {LoginCommand.class, OutboxCommand.class, ReconcileCommand.class, UsersCommand.class},
+        subcommands = {LoginCommand.class, OutboxCommand.class, ReconcileCommand.class, UsersCommand.class,
+                ApiKeysCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nEnvironment:%n",
         footer = {

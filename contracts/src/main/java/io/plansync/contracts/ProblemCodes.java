@@ -35,6 +35,8 @@ public final class ProblemCodes {
     public static final String OPERATION_TOKEN_FORBIDDEN = "OPERATION_TOKEN_FORBIDDEN";
     /** A payment method that is not one of the user's own (or does not exist): the two are not told apart. */
     public static final String PAYMENT_METHOD_NOT_FOUND = "PAYMENT_METHOD_NOT_FOUND";
+    /** A developer API (/v1) request without a valid API key: missing, unknown, wrong secret, revoked or expired. */
+    public static final String API_KEY_INVALID = "API_KEY_INVALID";
     public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
     public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
     /** Too much work at once (e.g. password hashing is at its limit): retry after {@code Retry-After}. */

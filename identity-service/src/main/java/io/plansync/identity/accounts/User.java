@@ -3,9 +3,7 @@ package io.plansync.identity.accounts;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
-import io.plansync.contracts.Plan;
-import io.plansync.contracts.PlanFeatures;
-import io.plansync.contracts.PlanStatus;
+import io.plansync.contracts.HeldPlan;
 import io.plansync.contracts.UserView;
 
 import java.time.Instant;
@@ -43,24 +41,23 @@ public record User(@Id UUID id,
 
     /** Whether the plan's paid time has ended at {@code now}: from then on the user holds the free plan. */
     public boolean planExpiredAt(Instant now) {
-        return planValidUntil != null && !now.isBefore(planValidUntil);
+        return HeldPlan.expiredAt(planValidUntil, now);
     }
 
     /** The plan this user holds at {@code now}. */
     public String planAt(Instant now) {
-        return planExpiredAt(now) ? Plan.FREE.wire() : plan;
+        return HeldPlan.at(plan, planValidUntil, now);
     }
 
-    /** The user as shown at {@code now} ({@link #planExpiredAt}). */
+    /** The user as shown at {@code now} ({@link HeldPlan}). */
     public UserView view(Instant now) {
-        boolean expired = planExpiredAt(now);
         String held = planAt(now);
-        return new UserView(id.toString(), email, held, expired ? PlanStatus.ACTIVE.wire() : status,
+        return new UserView(id.toString(), email, held, HeldPlan.statusAt(status, planValidUntil, now),
                 planValidUntil == null ? null : planValidUntil.toString(), entitlementsOf(held), updatedAt.toString());
     }
 
     /** The features of a plan this user holds. */
     public static List<String> entitlementsOf(String plan) {
-        return Plan.fromWire(plan).map(PlanFeatures::of).orElse(List.of());
+        return HeldPlan.entitlementsOf(plan);
     }
 }

@@ -113,6 +113,18 @@ class InputFuzzTest {
                 Endpoint.of("POST", "/billing/payment-methods", 200),
                 Endpoint.of("POST", "/billing/payment-methods/{id}/default", 200),
                 Endpoint.of("DELETE", "/billing/payment-methods/{id}", 200),
+                // The developer API: without a key every request is 401, whatever it carries.
+                Endpoint.of("GET", "/v1/me", 200),
+                Endpoint.of("GET", "/v1/plans", 200),
+                Endpoint.of("GET", "/v1/users/{id}/entitlements", 200),
+                Endpoint.of("POST", "/v1/users/{id}/checkout-sessions", 200)
+                        .body("plan", "\"pro\"", "interval", "\"month\""),
+                Endpoint.of("POST", "/admin/api-keys", 201).body("name", "\"fuzz\"", "scopes", "[\"plans:read\"]",
+                        "requestsPerMinute", "60").calledBy("admin"),
+                Endpoint.of("GET", "/admin/api-keys", 200).calledBy("admin"),
+                Endpoint.of("POST", "/admin/api-keys/{id}/revoke", 200).calledBy("admin"),
+                Endpoint.of("POST", "/admin/api-keys/{id}/rotate", 201).body("overlap", "\"PT1H\"")
+                        .calledBy("admin"),
                 // The event itself, its data object and the object's metadata, each member made hostile in turn.
                 Endpoint.of("POST", "/webhook", 200)
                         .body("id", "\"evt_fuzz\"", "object", "\"event\"", "type", "\"payment_intent.succeeded\"",

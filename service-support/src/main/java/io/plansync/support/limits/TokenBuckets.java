@@ -33,6 +33,7 @@ public final class TokenBuckets {
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final Map<String, Bucket> limits = new HashMap<>();
+    private final Map<String, Bucket> perSubject = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param pool   the connection pool itself: Bucket4j runs its own transactions, so not Micronaut's
@@ -46,20 +47,32 @@ public final class TokenBuckets {
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                         KEEP_FULL_BUCKETS))
                 .build();
-        limits.forEach((name, rate) -> {
-            BucketConfiguration configuration = BucketConfiguration.builder()
-                    .addLimit(Bandwidth.builder().capacity(rate.capacity()).refillGreedy(rate.capacity(), rate.period())
-                            .build())
-                    .build();
-            // The rate is part of the key: a changed limit starts fresh buckets instead of reading old ones.
-            this.limits.put(name, new Bucket(name + ":" + rate.capacity() + "/" + rate.period() + ":", rate,
-                    configuration));
-        });
+        limits.forEach((name, rate) -> this.limits.put(name, bucketOf(name, rate)));
+    }
+
+    private static Bucket bucketOf(String name, Rate rate) {
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(rate.capacity()).refillGreedy(rate.capacity(), rate.period())
+                        .build())
+                .build();
+        // The rate is part of the key: a changed limit starts fresh buckets instead of reading old ones.
+        return new Bucket(name + ":" + rate.capacity() + "/" + rate.period() + ":", rate, configuration);
     }
 
     /** Takes one token from this subject's bucket for {@code limit}, if it has one. */
     public Verdict take(String limit, String subject) {
-        Bucket bucket = bucket(limit);
+        return take(bucket(limit), subject);
+    }
+
+    /**
+     * Takes one token from this subject's bucket for a limit whose rate each subject has its own (an API key's
+     * requests per minute); a changed rate starts a fresh bucket.
+     */
+    public Verdict take(String limit, String subject, Rate rate) {
+        return take(perSubject.computeIfAbsent(limit + "|" + rate, k -> bucketOf(limit, rate)), subject);
+    }
+
+    private Verdict take(Bucket bucket, String subject) {
         ConsumptionProbe probe = buckets.builder().build(bucket.prefix + subject, () -> bucket.configuration)
                 .tryConsumeAndReturnRemaining(1);
         return new Verdict(probe.isConsumed(), bucket.rate.capacity(), probe.getRemainingTokens(),
