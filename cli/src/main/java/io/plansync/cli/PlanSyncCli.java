@@ -4,6 +4,7 @@ import io.plansync.cli.apikeys.ApiKeysCommand;
 import io.plansync.cli.config.CliContext;
 import io.plansync.cli.config.TokenStore;
 import io.plansync.cli.http.ApiClient;
+import io.plansync.cli.keys.KeysCommand;
 import io.plansync.cli.login.LoginCommand;
 import io.plansync.cli.outbox.OutboxCommand;
 import io.plansync.cli.reconcile.ReconcileCommand;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
         version = "plansync 0.1.0",
         description = "Operate PlanSync: log in, inspect and replay the payment outbox, reconcile plans, unlock users.",
         subcommands = {LoginCommand.class, OutboxCommand.class, ReconcileCommand.class, UsersCommand.class,
-                ApiKeysCommand.class},
+                ApiKeysCommand.class, KeysCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nEnvironment:%n",
         footer = {

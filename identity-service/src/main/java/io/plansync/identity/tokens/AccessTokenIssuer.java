@@ -21,14 +21,12 @@ import java.util.UUID;
 /** Signs user access tokens (RFC 9068 shaped, ES256). */
 @Singleton
 public class AccessTokenIssuer {
-    private final ECKey key;
-    private final ECDSASigner signer;
+    private final KeyRing keyRing;
     private final TokenProperties properties;
     private final Clock clock;
 
-    public AccessTokenIssuer(KeyRing keyRing, TokenProperties properties, Clock clock) throws JOSEException {
-        this.key = keyRing.signingKey();
-        this.signer = new ECDSASigner(key);
+    public AccessTokenIssuer(KeyRing keyRing, TokenProperties properties, Clock clock) {
+        this.keyRing = keyRing;
         this.properties = properties;
         this.clock = clock;
     }
@@ -43,6 +41,8 @@ public class AccessTokenIssuer {
                              long planVersion) {
         Instant now = clock.instant();
         Instant expires = now.plus(properties.accessTokenTtl());
+        // The key current now: it changes when the keys rotate.
+        ECKey key = keyRing.signingKey();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
                 .subject(userId.toString())
@@ -61,7 +61,7 @@ public class AccessTokenIssuer {
                 .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
-            jwt.sign(signer);
+            jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign access token", e);
         }

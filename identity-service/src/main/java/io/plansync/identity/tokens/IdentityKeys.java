@@ -1,7 +1,11 @@
 package io.plansync.identity.tokens;
 
 import io.micronaut.context.annotation.Factory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.plansync.support.keys.KeyProtection;
+import io.plansync.support.keys.KeyProtectionFactory;
+import io.plansync.support.keys.SigningKeyMetrics;
+import io.plansync.support.keys.SigningKeyRotation;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.support.keys.KeyRingLoader;
 import io.plansync.support.tokens.UserTokenVerifier;
@@ -10,6 +14,9 @@ import jakarta.inject.Singleton;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.transaction.TransactionOperations;
 
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Clock;
 
@@ -30,6 +37,16 @@ public class IdentityKeys {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** The generated keys' rotation (nothing to do when keys are configured): access tokens live the longest. */
+    @Singleton
+    SigningKeyRotation signingKeyRotation(KeyRing keyRing, KeyProtection protection,
+                                          KeyProtectionFactory.Settings settings, TokenProperties properties,
+                                          DataSource dataSource, Clock clock, MeterRegistry metrics) {
+        keyRing.onVerification(SigningKeyMetrics.counting(metrics));
+        return new SigningKeyRotation(SERVICE, keyRing, protection, DelegatingDataSource.unwrapDataSource(dataSource),
+                settings.rotation(properties.accessTokenTtl()), clock);
     }
 
     @Singleton

@@ -3,11 +3,22 @@ package io.plansync.payment.identity;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.transaction.TransactionOperations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.plansync.payment.paymentmethods.PaymentMethodProperties;
 import io.plansync.support.keys.KeyProtection;
+import io.plansync.support.keys.KeyProtectionFactory;
+import io.plansync.support.keys.SigningKeyMetrics;
+import io.plansync.support.keys.SigningKeyRotation;
+import jakarta.inject.Singleton;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.support.keys.KeyRingLoader;
 
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+
+import javax.sql.DataSource;
 import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
 
 /** The key ring that signs service tokens; its public half is published at /.well-known/jwks.json. */
 @Factory
@@ -21,5 +32,21 @@ public class PaymentKeys {
                     TransactionOperations<Connection> transactions) {
         return transactions.executeWrite(status -> KeyRingLoader.load(SERVICE, "PAYMENT_SERVICE_TOKEN_SIGNING_KEY",
                 properties.signingKey(), properties.previousSigningKeys(), protection, status.getConnection()));
+    }
+
+    /**
+     * The generated keys' rotation (nothing to do when keys are configured): they sign service tokens and the
+     * billing pages' operation tokens, whichever lives longer decides the overlap.
+     */
+    @Singleton
+    SigningKeyRotation signingKeyRotation(KeyRing keyRing, KeyProtection protection,
+                                          KeyProtectionFactory.Settings settings, ServiceTokenProperties tokens,
+                                          PaymentMethodProperties operations,
+                                          DataSource dataSource, MeterRegistry metrics) {
+        keyRing.onVerification(SigningKeyMetrics.counting(metrics));
+        Duration longest = tokens.lifetime().compareTo(operations.tokenLifetime()) > 0 ? tokens.lifetime()
+                : operations.tokenLifetime();
+        return new SigningKeyRotation(SERVICE, keyRing, protection, DelegatingDataSource.unwrapDataSource(dataSource),
+                settings.rotation(longest), Clock.systemUTC());
     }
 }

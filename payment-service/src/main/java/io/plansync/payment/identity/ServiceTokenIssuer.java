@@ -20,13 +20,11 @@ import java.util.UUID;
 @Singleton
 public class ServiceTokenIssuer {
     private final KeyRing keys;
-    private final ECDSASigner signer;
     private final ServiceTokenProperties properties;
     private final Clock clock = Clock.systemUTC();
 
-    public ServiceTokenIssuer(KeyRing keys, ServiceTokenProperties properties) throws JOSEException {
+    public ServiceTokenIssuer(KeyRing keys, ServiceTokenProperties properties) {
         this.keys = keys;
-        this.signer = new ECDSASigner(keys.signingKey());
         this.properties = properties;
     }
 
@@ -41,12 +39,14 @@ public class ServiceTokenIssuer {
                 .expirationTime(Date.from(now.plus(properties.lifetime())))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
+        // The key current now: it changes when the keys rotate.
+        var key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(JOSEObjectType.JWT)
-                .keyID(keys.signingKey().getKeyID())
+                .keyID(key.getKeyID())
                 .build(), claims);
         try {
-            jwt.sign(signer);
+            jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign service token", e);
         }

@@ -47,7 +47,6 @@ public class OperationTokens {
     private static final Logger LOG = LoggerFactory.getLogger(OperationTokens.class);
 
     private final KeyRing keys;
-    private final ECDSASigner signer;
     private final PaymentMethodProperties properties;
     private final Clock clock;
     private final DefaultJWTProcessor<SecurityContext> processor;
@@ -58,7 +57,6 @@ public class OperationTokens {
 
     OperationTokens(KeyRing keys, PaymentMethodProperties properties, Clock clock) throws JOSEException {
         this.keys = keys;
-        this.signer = new ECDSASigner(keys.signingKey());
         this.properties = properties;
         this.clock = clock;
         this.processor = new DefaultJWTProcessor<>();
@@ -86,10 +84,12 @@ public class OperationTokens {
                 .expirationTime(Date.from(expiresAt))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
+        // The key current now: it changes when the keys rotate.
+        var key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE)
-                .keyID(keys.signingKey().getKeyID()).build(), claims);
+                .keyID(key.getKeyID()).build(), claims);
         try {
-            jwt.sign(signer);
+            jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an operation token", e);
         }

@@ -22,7 +22,8 @@ class SecretsInToStringTest {
 
     @Test
     void the_key_encryption_key_setting_hides_its_value() {
-        assertThat(new KeyProtectionFactory.Settings("c2VjcmV0LWtleS1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcw==").toString())
+        assertThat(new KeyProtectionFactory.Settings("c2VjcmV0LWtleS1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcw==", null, null,
+                null).toString())
                 .doesNotContain("c2VjcmV0");
     }
 }

@@ -15,15 +15,16 @@ import io.plansync.contracts.UserTokens;
 @Requires(beans = KeyRing.class)
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class JwksController {
-    private final String jwks;
+    private final KeyRing keyRing;
 
     public JwksController(KeyRing keyRing) {
-        this.jwks = keyRing.publicJwksJson();
+        this.keyRing = keyRing;
     }
 
+    /** The keys published now: the next key appears here before it signs, a retired one is gone. */
     @Get(UserTokens.JWKS_PATH)
     @Produces(MediaType.APPLICATION_JSON)
     public HttpResponse<String> jwks() {
-        return HttpResponse.ok(jwks).header("Cache-Control", "public, max-age=60");
+        return HttpResponse.ok(keyRing.publicJwksJson()).header("Cache-Control", "public, max-age=60");
     }
 }

@@ -1,47 +1,98 @@
 package io.plansync.support.keys;
 
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
- * A service's own signing keys: the current key signs, earlier keys stay published so tokens they signed still
- * verify during a rotation overlap.
+ * A service's own signing keys: the current key signs, the other published keys (the next one before it signs, the
+ * previous one during the overlap) verify. Configured keys never change; generated keys are replaced as they rotate
+ * ({@link SigningKeyRotation}), so read the signing key for every token rather than keeping it.
  */
 public final class KeyRing {
-    private final ECKey current;
-    private final JWKSet publicKeys;
+    /** What a verification found about the key a token names: current, previous (or pending), retired, unknown. */
+    public static final String CURRENT = "current";
+    public static final String PREVIOUS = "previous";
+    public static final String RETIRED = "retired";
+    public static final String UNKNOWN = "unknown";
 
+    private record Snapshot(ECKey current, JWKSet publicKeys, String json, Set<String> retired) {
+    }
+
+    private final boolean rotates;
+    private volatile Snapshot snapshot;
+    private volatile BiConsumer<String, String> onVerification = (kid, role) -> { };
+
+    /** A fixed ring: {@code current} signs, {@code previous} stay published. */
     public KeyRing(ECKey current, List<ECKey> previous) {
-        this.current = current;
-        List<com.nimbusds.jose.jwk.JWK> all = new ArrayList<>();
+        this(current, previous, Set.of(), false);
+    }
+
+    KeyRing(ECKey current, List<ECKey> published, Set<String> retired, boolean rotates) {
+        this.rotates = rotates;
+        replace(current, published, retired);
+    }
+
+    /** Whether its keys are generated and rotate themselves (not configured). */
+    public boolean rotates() {
+        return rotates;
+    }
+
+    /** From now on {@code current} signs and {@code published} (with it) verify; {@code retired} kids are refused. */
+    void replace(ECKey current, List<ECKey> published, Set<String> retired) {
+        List<JWK> all = new ArrayList<>();
         all.add(current.toPublicJWK());
-        previous.stream()
+        published.stream()
                 .filter(k -> !k.getKeyID().equals(current.getKeyID()))
                 .map(ECKey::toPublicJWK)
                 .forEach(all::add);
-        this.publicKeys = new JWKSet(all);
+        JWKSet keys = new JWKSet(all);
+        this.snapshot = new Snapshot(current, keys, keys.toString(true), Set.copyOf(retired));
+    }
+
+    /** Takes on {@code other}'s keys (a reload); listeners stay. */
+    void adopt(KeyRing other) {
+        this.snapshot = other.snapshot;
     }
 
     public ECKey signingKey() {
-        return current;
+        return snapshot.current();
     }
 
     public JWKSet publicKeys() {
-        return publicKeys;
+        return snapshot.publicKeys();
     }
 
     /** The published keys as a JSON JWK Set document. */
     public String publicJwksJson() {
-        return publicKeys.toString(true);
+        return snapshot.json();
     }
 
+    /** Told, for every token checked against this ring, the kid it names and what that key is (for metrics). */
+    public void onVerification(BiConsumer<String, String> listener) {
+        this.onVerification = listener;
+    }
+
+    /** The published keys as they are at each verification (a rotation takes effect at once). */
     public JWKSource<SecurityContext> verificationKeys() {
-        return new ImmutableJWKSet<>(publicKeys);
+        return (selector, context) -> {
+            Snapshot now = snapshot;
+            Set<String> kids = selector.getMatcher().getKeyIDs();
+            String kid = kids == null || kids.isEmpty() ? null : kids.iterator().next();
+            if (kid != null) {
+                String role = kid.equals(now.current().getKeyID()) ? CURRENT
+                        : now.publicKeys().getKeyByKeyId(kid) != null ? PREVIOUS
+                        : now.retired().contains(kid) ? RETIRED : UNKNOWN;
+                onVerification.accept(kid, role);
+            }
+            return selector.select(now.publicKeys());
+        };
     }
 }

@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds a {@link KeyRing} from configured PEM keys, or, when none is configured, from a key generated once and kept
@@ -45,7 +48,7 @@ public final class KeyRingLoader {
         if (!configured) {
             protection.requireGeneratedKeysAllowed(settingName);
         }
-        ECKey stored;
+        List<StoredKey> stored;
         try {
             stored = protectStoredKeys(service, protection, configured, new StoredSigningKeys(connection));
         } catch (SQLException e) {
@@ -55,18 +58,90 @@ public final class KeyRingLoader {
             previous.addAll(configuredKeys.subList(1, configuredKeys.size()));
             return new KeyRing(configuredKeys.getFirst(), previous);
         }
-        return new KeyRing(stored, previous);
+        KeyRing ring = ringOf(stored, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), previous);
+        if (ring == null) {
+            throw new PemKeys.InvalidKeyConfiguration("No stored signing key is current (every one is retired or "
+                    + "not yet due); the next rotation makes one.");
+        }
+        return ring;
+    }
+
+    /** A stored key, decrypted, with its schedule. */
+    record StoredKey(ECKey key, SigningKeyRules.Schedule schedule) {
     }
 
     /**
-     * Brings every stored row under the current key-encryption key (when there is one) and returns the newest
-     * stored key, generating and storing one if none is stored and none is configured (else null).
+     * The ring the stored keys make at {@code now}: the current key signs, every published key verifies, retired
+     * kids are known as such; null when none is current. {@code extra} are configured previous keys, published too.
      */
-    private static @Nullable ECKey protectStoredKeys(String service, KeyProtection protection, boolean configured,
+    static KeyRing ringOf(List<StoredKey> stored, Instant now, List<ECKey> extra) {
+        List<SigningKeyRules.Schedule> schedules = stored.stream().map(StoredKey::schedule).toList();
+        String current = SigningKeyRules.current(schedules, now).map(SigningKeyRules.Schedule::kid).orElse(null);
+        if (current == null) {
+            return null;
+        }
+        List<ECKey> published = new ArrayList<>(extra);
+        Set<String> retired = new HashSet<>();
+        ECKey signing = null;
+        for (StoredKey key : stored) {
+            if (key.schedule().kid().equals(current)) {
+                signing = key.key();
+            } else if (SigningKeyRules.published(key.schedule(), now)) {
+                published.add(key.key());
+            } else if (SigningKeyRules.retired(key.schedule(), now)) {
+                retired.add(key.schedule().kid());
+            }
+        }
+        return new KeyRing(signing, published, retired, true);
+    }
+
+    /** Every stored key, decrypted (rows that cannot be are left out and logged), newest first. */
+    static List<StoredKey> decryptAll(String service, KeyProtection protection, StoredSigningKeys store)
+            throws SQLException {
+        KeyEncryption kek = protection.encryption();
+        List<StoredKey> keys = new ArrayList<>();
+        for (StoredSigningKeys.Row row : store.newestFirst()) {
+            String pem = row.pem();
+            if (pem == null && kek != null) {
+                try {
+                    pem = new String(kek.decrypt(row.encrypted(), KeyEncryption.associatedData(service, row.kid()))
+                            .plaintext(), StandardCharsets.UTF_8);
+                } catch (GeneralSecurityException e) {
+                    LOG.warn("The stored signing key {} cannot be decrypted; it is left out", row.kid());
+                }
+            }
+            if (pem != null) {
+                keys.add(new StoredKey(PemKeys.parseAll(pem).getFirst(), row.schedule()));
+            }
+        }
+        return keys;
+    }
+
+    /** Generates a key and stores it (encrypted when there is a key-encryption key) with its schedule. */
+    static ECKey generateAndStore(String service, KeyProtection protection, StoredSigningKeys store,
+                                  Instant publishAt, Instant activateAt) throws SQLException {
+        ECKey key = PemKeys.generate();
+        String pem = PemKeys.toPem(key);
+        KeyEncryption kek = protection.encryption();
+        if (kek != null) {
+            store.insertEncrypted(key.getKeyID(),
+                    kek.encrypt(bytes(pem), KeyEncryption.associatedData(service, key.getKeyID())), publishAt,
+                    activateAt);
+        } else {
+            store.insertPlaintext(key.getKeyID(), pem, publishAt, activateAt);
+        }
+        return key;
+    }
+
+    /**
+     * Brings every stored row under the current key-encryption key (when there is one) and returns the stored keys,
+     * newest first, generating and storing one if none is current and none is configured.
+     */
+    private static List<StoredKey> protectStoredKeys(String service, KeyProtection protection, boolean configured,
                                                      StoredSigningKeys store) throws SQLException {
         store.lock();
         KeyEncryption kek = protection.encryption();
-        ECKey newest = null;
+        List<StoredKey> stored = new ArrayList<>();
         int plaintextLeft = 0;
         for (StoredSigningKeys.Row row : store.newestFirst()) {
             byte[] associatedData = KeyEncryption.associatedData(service, row.kid());
@@ -107,36 +182,28 @@ public final class KeyRingLoader {
                             KeyEncryption.SETTING);
                 }
             }
-            if (newest == null) {
-                newest = PemKeys.parseAll(pem).getFirst();
-            }
+            stored.add(new StoredKey(PemKeys.parseAll(pem).getFirst(), row.schedule()));
         }
         if (plaintextLeft > 0 && !protection.development()) {
             LOG.warn("{} signing key(s) in signing_keys are stored in plaintext (written by an older version). Set {} "
                     + "to encrypt them on the next start, or delete them.", plaintextLeft, KeyEncryption.SETTING);
         }
-        if (newest != null || configured) {
-            return newest;
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        if (configured || SigningKeyRules.current(stored.stream().map(StoredKey::schedule).toList(), now)
+                .isPresent()) {
+            return stored;
         }
-        return generateAndStore(service, kek, store);
-    }
-
-    private static ECKey generateAndStore(String service, @Nullable KeyEncryption kek, StoredSigningKeys store)
-            throws SQLException {
-        ECKey key = PemKeys.generate();
-        String pem = PemKeys.toPem(key);
+        ECKey key = generateAndStore(service, protection, store, now, now);
+        store.retireAllBut(key.getKeyID(), now);
         if (kek != null) {
-            store.insertEncrypted(key.getKeyID(),
-                    kek.encrypt(bytes(pem), KeyEncryption.associatedData(service, key.getKeyID())));
             LOG.info("No signing key configured: generated one (kid {}) and stored it in the database, encrypted "
                     + "with {}.", key.getKeyID(), KeyEncryption.SETTING);
         } else {
-            store.insertPlaintext(key.getKeyID(), pem);
             LOG.warn("No signing key configured: generated one (kid {}) and stored it in the database IN PLAINTEXT, "
                     + "as only development allows. Set {} or a signing key anywhere else.", key.getKeyID(),
                     KeyEncryption.SETTING);
         }
-        return key;
+        return decryptAll(service, protection, store);
     }
 
     private static List<ECKey> parse(String pem, String settingName) {
