@@ -131,6 +131,53 @@ class OperatorCliTest {
         assertThat(refused.err()).startsWith("error: ").contains("(FORBIDDEN)");
     }
 
+    @Test
+    void an_admin_sees_a_user_across_the_services_and_signs_them_out_everywhere() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("PLANSYNC_TOKEN", system.adminToken());
+        env.put("PLANSYNC_PAYMENT_URL", system.payment(0).url());
+        env.put("PLANSYNC_IDENTITY_URL", system.identity.url());
+        var user = system.newUser();
+        String paymentIntent = system.buy(user, "pro", 0);
+        assertThat(system.deliverSucceeded(user.id(), paymentIntent, "pro", 2900, Instant.now().getEpochSecond() - 5,
+                0)).isEqualTo(200);
+        String admin = system.adminToken();
+        Eventually.await("the plan at identity-service", Duration.ofSeconds(20),
+                () -> system.planAtIdentity(user.id(), admin), "pro"::equals);
+
+        var show = plansync(env, "", "users", "show", user.id());
+        assertThat(show.exitCode()).as(show.toString()).isZero();
+        assertThat(show.out()).startsWith("User " + user.id() + "\n").contains("Stripe")
+                .containsPattern("payment-service +pro +active .*sync synced")
+                .containsPattern("identity-service +pro +active .*" + java.util.regex.Pattern.quote(user.email()))
+                .contains("Plan changes sent to identity-service, newest first:");
+        var json = JsonParser.parseString(plansync(env, "", "users", "show", user.id(), "--json").out())
+                .getAsJsonObject();
+        assertThat(json.getAsJsonObject("identity").getAsJsonObject("user").get("plan").getAsString())
+                .isEqualTo("pro");
+        assertThat(json.getAsJsonArray("history").get(0).getAsJsonObject().get("state").getAsString())
+                .isEqualTo("done");
+
+        // Signed out everywhere: the refresh token of a session the user had is refused afterwards.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(system.identity.url()
+                        + "/auth/login")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\":\"" + user.email()
+                        + "\",\"password\":\"a long enough password\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String refreshToken = JsonParser.parseString(login).getAsJsonObject().get("refresh_token").getAsString();
+        var revoke = plansync(env, "", "users", "revoke-sessions", user.id());
+        assertThat(revoke.exitCode()).as(revoke.toString()).isZero();
+        assertThat(revoke.out()).startsWith("Signed out user " + user.id() + ": 2 refresh token(s) revoked, "
+                + "0 billing session(s) ended.");
+        int refreshed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(system.identity.url()
+                        + "/auth/refresh")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"refresh_token\":\"" + refreshToken
+                        + "\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertThat(refreshed).isEqualTo(401);
+        assertThat(plansync(env, "", "users", "show", "not-a-uuid").exitCode()).isEqualTo(1);
+    }
+
     private static JsonObject onlyRow(Run run) {
         if (run.exitCode() != 0) {
             throw new IllegalStateException(run.toString());

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Make outbox rows pending again so the relay delivers them, once their cause is fixed.",
                 "Give one row ID, or --all-dead for every dead row (optionally of one --user, or dead --since a "
-                        + "time); --all-dead asks first unless --yes is given."})
+                        + "time); --all-dead asks first unless --yes is given, and --dry-run only counts."})
 public final class OutboxReplayCommand implements Callable<Integer> {
     @ParentCommand
     OutboxCommand outbox;
@@ -61,13 +61,16 @@ public final class OutboxReplayCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "with --all-dead: do not ask")
     boolean yes;
 
+    @Option(names = "--dry-run", description = "with --all-dead: say how many rows would be replayed, replay none")
+    boolean dryRun;
+
     @Override
     public Integer call() {
         if (allDead == (id != null)) {
             throw usage("give either an outbox row ID or --all-dead");
         }
-        if (id != null && (user != null || since != null || yes)) {
-            throw usage("--user, --since and --yes go with --all-dead, not with a row ID");
+        if (id != null && (user != null || since != null || yes || dryRun)) {
+            throw usage("--user, --since, --yes and --dry-run go with --all-dead, not with a row ID");
         }
         if (allDead && force) {
             throw usage("--force goes with a row ID, not with --all-dead (dead rows need no force)");
@@ -98,6 +101,12 @@ public final class OutboxReplayCommand implements Callable<Integer> {
         String sinceText = since == null ? null : since.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         String filter = (user == null ? "" : " of user " + user) + (since == null ? "" : " dead since " + sinceText);
         OutboxApi api = outbox.api();
+        if (dryRun) {
+            long matching = countDead(api);
+            out.println("Would replay " + matching + " dead " + (matching == 1 ? "row" : "rows") + filter
+                    + "; nothing replayed (--dry-run).");
+            return Exit.OK;
+        }
         if (!yes) {
             long matching = countDead(api);
             if (matching == 0) {

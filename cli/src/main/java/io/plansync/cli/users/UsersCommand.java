@@ -9,10 +9,10 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** {@code plansync users ...}: identity-service's user administration. */
+/** {@code plansync users ...}: user administration across identity-service and payment-service. */
 @Command(name = "users", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Administer identity-service's users (needs an admin token).",
-        subcommands = {UsersUnlockCommand.class})
+        description = "Administer users: unlock, show across the services, sign out everywhere (admin token).",
+        subcommands = {UsersUnlockCommand.class, UsersShowCommand.class, UsersRevokeSessionsCommand.class})
 public final class UsersCommand implements Callable<Integer> {
     @ParentCommand
     PlanSyncCli cli;

@@ -201,4 +201,18 @@ class OutboxReplayCommandTest {
         server.stubFor(get(urlPathEqualTo("/admin/outbox")).withQueryParam("cursor", equalTo("aWQ6Mg"))
                 .willReturn(ok(page(List.of(item(3, "dead", 1, "z")), null))));
     }
+
+    @Test
+    void a_dry_run_counts_the_dead_rows_since_a_time_and_replays_none() {
+        server.stubFor(get(urlPathEqualTo("/admin/outbox")).willReturn(ok(page(List.of(
+                item(1, "dead", 25, "identity unreachable: connection refused"),
+                item(2, "dead", 25, "identity unreachable: connection refused")), null))));
+
+        var result = cli.run("outbox", "replay", "--all-dead", "--dry-run");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo("Would replay 2 dead rows; nothing replayed (--dry-run).\n");
+        server.verify(0, postRequestedFor(urlPathEqualTo("/admin/outbox/replay")));
+        assertThat(cli.run("outbox", "replay", "42", "--dry-run").exitCode()).as("not with a row ID").isEqualTo(1);
+    }
 }

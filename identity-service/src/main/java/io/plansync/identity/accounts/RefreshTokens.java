@@ -29,6 +29,11 @@ public interface RefreshTokens extends GenericRepository<RefreshTokens.Row, byte
     @Query("update refresh_tokens set revoked_at = now() where family_id = :familyId and revoked_at is null")
     int revokeFamily(UUID familyId);
 
+    /** Every refresh token of the user still usable: revoked now. @return how many */
+    @Query("update refresh_tokens set revoked_at = now() where user_id = :userId and revoked_at is null "
+            + "and used_at is null and expires_at > now()")
+    int revokeAllOf(UUID userId);
+
     @Query("delete from refresh_tokens where expires_at < :before")
     int forgetExpiredBefore(Instant before);
 

@@ -32,11 +32,13 @@ import java.util.stream.Collectors;
 public class UserController {
     private final UserRepository users;
     private final UnlockUser unlockUser;
+    private final RevokeSessions revokeSessions;
     private final Clock clock;
 
-    public UserController(UserRepository users, UnlockUser unlockUser, Clock clock) {
+    public UserController(UserRepository users, UnlockUser unlockUser, RevokeSessions revokeSessions, Clock clock) {
         this.users = users;
         this.unlockUser = unlockUser;
+        this.revokeSessions = revokeSessions;
         this.clock = clock;
     }
 
@@ -77,6 +79,13 @@ public class UserController {
     @Secured(SecurityRule.IS_AUTHENTICATED)
     public UnlockUser.Unlocked unlock(@PathVariable String id, Authentication authentication) {
         return unlockUser.unlock(Caller.from(authentication), id);
+    }
+
+    /** Admins only (not services): signs the user out everywhere (their refresh tokens are revoked). */
+    @Post("/admin/users/{id}/revoke-sessions")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
+    public RevokeSessions.Revoked revokeSessions(@PathVariable String id, Authentication authentication) {
+        return revokeSessions.revoke(Caller.from(authentication), id);
     }
 
     private UserView find(String id) {

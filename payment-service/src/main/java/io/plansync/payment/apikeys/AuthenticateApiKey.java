@@ -60,8 +60,7 @@ public class AuthenticateApiKey {
             return new ApiCaller(found.id(), found.name(), found.mode(), found.scopes(), found.requestsPerMinute());
         } catch (SQLException e) {
             LOG.error("API keys unavailable: {}", e.getClass().getSimpleName());
-            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
-                    "Unavailable", "Try again in a moment.", List.of(), Map.of("Retry-After", "5"));
+            throw ProblemException.unavailable("Try again in a moment.");
         }
     }
 

@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -58,8 +57,6 @@ public class KnownUsers {
     }
 
     private static ProblemException unavailable() {
-        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE, "Unavailable",
-                "identity-service cannot be asked about this user now; try again shortly.", List.of(),
-                Map.of("Retry-After", "5"));
+        return ProblemException.unavailable("identity-service cannot be asked about this user now; try again shortly.");
     }
 }

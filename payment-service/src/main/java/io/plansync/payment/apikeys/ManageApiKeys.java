@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An administrator's API keys: created with a name and scopes (the secret shown once), listed with when each was
@@ -141,7 +140,6 @@ public class ManageApiKeys {
     }
 
     static ProblemException unavailable() {
-        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE, "Unavailable",
-                "Try again in a moment.", List.of(), Map.of("Retry-After", "5"));
+        return ProblemException.unavailable("Try again in a moment.");
     }
 }

@@ -158,7 +158,6 @@ public class BrowserSessions {
 
     private static ProblemException unavailable(SQLException e) {
         LOG.error("Billing sessions unavailable: {}", e.getClass().getSimpleName());
-        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
-                "Unavailable", "Try again in a moment.", List.of(), java.util.Map.of("Retry-After", "5"));
+        return ProblemException.unavailable("Try again in a moment.");
     }
 }

@@ -87,8 +87,6 @@ public class SignInThroughIdentity {
     private static ProblemException unavailable(Exception e) {
         LOG.warn("Sign-in through identity-service failed: {}", e == null ? "its token was refused"
                 : e.getClass().getSimpleName());
-        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE, "Unavailable",
-                "Signing in is not possible right now; try again in a moment.", List.of(),
-                Map.of("Retry-After", "5"));
+        return ProblemException.unavailable("Signing in is not possible right now; try again in a moment.");
     }
 }

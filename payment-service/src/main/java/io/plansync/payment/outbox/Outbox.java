@@ -53,6 +53,10 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
     @Query("select * from outbox where user_id = :userId order by id desc limit 1")
     Optional<Row> latestForUser(UUID userId);
 
+    /** The user's newest rows, newest first: the history of their plan's sync. */
+    @Query("select * from outbox where user_id = :userId order by id desc limit :limit")
+    List<Row> latestOfUser(UUID userId, int limit);
+
     // --- for operators ---
 
     /** One page of rows in a state, oldest first, after the row id {@code afterId} (keyset pagination). */

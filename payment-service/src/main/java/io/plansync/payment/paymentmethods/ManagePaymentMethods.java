@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -145,8 +144,7 @@ public class ManagePaymentMethods {
             }
         } catch (SQLException e) {
             LOG.error("Operation token store unavailable: {}", e.getClass().getSimpleName());
-            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
-                    "Unavailable", "Try again in a moment.", List.of(), Map.of("Retry-After", "5"));
+            throw ProblemException.unavailable("Try again in a moment.");
         }
         if (wanted.changes()) {
             limits.takeChange(sessionUser, wanted);

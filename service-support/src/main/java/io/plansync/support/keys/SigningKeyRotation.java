@@ -34,9 +34,12 @@ public final class SigningKeyRotation {
     public record Settings(Duration rotateEvery, Duration publishAhead, Duration overlap) {
     }
 
-    /** A key as operators see it: never the private part. */
+    /**
+     * A key as operators see it: never the private part. Configured keys have no schedule (their times are null):
+     * the one that signs is {@code current}, the others {@code previous}.
+     */
     @Serdeable
-    public record KeyView(String kid, String state, Instant publishAt, Instant activateAt,
+    public record KeyView(String kid, String state, @Nullable Instant publishAt, @Nullable Instant activateAt,
                           @Nullable Instant retireAt) {
     }
 
@@ -110,6 +113,12 @@ public final class SigningKeyRotation {
     }
 
     public List<KeyView> list() {
+        if (!ring.rotates()) {
+            String current = ring.signingKey().getKeyID();
+            return ring.publicKeys().getKeys().stream().map(k -> new KeyView(k.getKeyID(), k.getKeyID()
+                    .equals(current) ? SigningKeyRules.State.CURRENT.wire() : SigningKeyRules.State.PREVIOUS.wire(),
+                    null, null, null)).toList();
+        }
         Instant now = now();
         return inTransaction(store -> views(store, now));
     }

@@ -41,6 +41,13 @@ public class ProblemException extends RuntimeException {
         this(status, code, title, detail, List.of(), Map.of());
     }
 
+    /** 503 {@code SERVICE_UNAVAILABLE} with {@code Retry-After: 5}: a dependency (the database, a service) is away. */
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE,
+                io.plansync.contracts.ProblemCodes.SERVICE_UNAVAILABLE,
+                "Unavailable", detail, List.of(), Map.of("Retry-After", "5"));
+    }
+
     public static ProblemException validation(List<Problem.FieldError> errors) {
         return new ProblemException(HttpStatus.BAD_REQUEST, io.plansync.contracts.ProblemCodes.VALIDATION_FAILED,
                 "Invalid request", "The request is invalid; see errors.", errors, Map.of());
