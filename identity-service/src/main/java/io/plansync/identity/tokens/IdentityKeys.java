@@ -39,8 +39,8 @@ public class IdentityKeys {
         return Clock.systemUTC();
     }
 
-    /** The generated keys' rotation (nothing to do when keys are configured): access tokens live the longest. */
-    @Singleton
+    /** Made at start-up (it counts verifications from the first token on). The generated keys' rotation (nothing to do when keys are configured): access tokens live the longest. */
+    @Context
     SigningKeyRotation signingKeyRotation(KeyRing keyRing, KeyProtection protection,
                                           KeyProtectionFactory.Settings settings, TokenProperties properties,
                                           DataSource dataSource, Clock clock, MeterRegistry metrics) {

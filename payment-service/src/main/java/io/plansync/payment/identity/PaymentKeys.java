@@ -4,12 +4,11 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.plansync.payment.paymentmethods.PaymentMethodProperties;
+import io.micronaut.context.annotation.Value;
 import io.plansync.support.keys.KeyProtection;
 import io.plansync.support.keys.KeyProtectionFactory;
 import io.plansync.support.keys.SigningKeyMetrics;
 import io.plansync.support.keys.SigningKeyRotation;
-import jakarta.inject.Singleton;
 import io.plansync.support.keys.KeyRing;
 import io.plansync.support.keys.KeyRingLoader;
 
@@ -38,14 +37,15 @@ public class PaymentKeys {
      * The generated keys' rotation (nothing to do when keys are configured): they sign service tokens and the
      * billing pages' operation tokens, whichever lives longer decides the overlap.
      */
-    @Singleton
+    @Context
     SigningKeyRotation signingKeyRotation(KeyRing keyRing, KeyProtection protection,
                                           KeyProtectionFactory.Settings settings, ServiceTokenProperties tokens,
-                                          PaymentMethodProperties operations,
+                                          @Value("${plansync.payment-methods.token-lifetime}")
+                                          Duration operationTokenLifetime,
                                           DataSource dataSource, MeterRegistry metrics) {
         keyRing.onVerification(SigningKeyMetrics.counting(metrics));
-        Duration longest = tokens.lifetime().compareTo(operations.tokenLifetime()) > 0 ? tokens.lifetime()
-                : operations.tokenLifetime();
+        Duration longest = tokens.lifetime().compareTo(operationTokenLifetime) > 0 ? tokens.lifetime()
+                : operationTokenLifetime;
         return new SigningKeyRotation(SERVICE, keyRing, protection, DelegatingDataSource.unwrapDataSource(dataSource),
                 settings.rotation(longest), Clock.systemUTC());
     }

@@ -1,4 +1,4 @@
-package io.plansync.payment.operators;
+package io.plansync.payment.usersupport;
 
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -10,6 +10,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.plansync.payment.billing.BillingSessions;
+import io.plansync.payment.operators.OperatorAudit;
+import io.plansync.payment.operators.OperatorRoles;
 import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 

@@ -1,4 +1,4 @@
-package io.plansync.payment.operators;
+package io.plansync.payment.usersupport;
 
 import com.stripe.exception.StripeException;
 import com.stripe.model.Subscription;
