@@ -100,8 +100,9 @@ class SigningKeyRotationTest {
     void no_token_is_refused_during_a_rotation_across_two_replicas_and_the_retired_key_is_refused_after() throws Exception {
         Instant start = Instant.now().plusMillis(1).plusNanos(123);
         TestClock clock = new TestClock(start);
-        Replica a = replica(clock);
-        Replica b = replica(clock);
+        ECKey configuredEarlier = io.plansync.support.keys.PemKeys.generate();
+        Replica a = replica(clock, io.plansync.support.keys.PemKeys.toPem(configuredEarlier));
+        Replica b = replica(clock, null);
         String first = a.ring().signingKey().getKeyID();
         assertThat(b.ring().signingKey().getKeyID()).as("replicas agree").isEqualTo(first);
 
@@ -132,9 +133,12 @@ class SigningKeyRotationTest {
                 }
             }
             if (moment.equals(due)) {
-                assertThat(a.ring().publicKeys().getKeys()).as("the next key is published before it signs")
+                assertThat(b.ring().publicKeys().getKeys()).as("the next key is published before it signs")
                         .hasSize(2);
-                assertThat(b.ring().publicJwksJson()).isEqualTo(a.ring().publicJwksJson());
+                assertThat(a.ring().publicKeys().getKeys()).as("and a's configured previous key besides")
+                        .hasSize(3);
+                b.ring().publicKeys().getKeys().forEach(k -> assertThat(a.ring().publicKeys().getKeyByKeyId(
+                        k.getKeyID())).as("the replicas publish the same generated keys").isNotNull());
             }
             String signing = a.ring().signingKey().getKeyID();
             if (!signing.equals(first)) {
@@ -148,14 +152,17 @@ class SigningKeyRotationTest {
         assertThat(verifies(a, oldToken)).as("the retired key's token").isFalse();
         assertThat(verifies(b, oldToken)).isFalse();
         assertThat(a.seen()).contains(first + "=retired");
-        assertThat(a.ring().publicJwksJson()).doesNotContain(first).contains(second);
+        assertThat(a.ring().publicJwksJson()).doesNotContain(first).contains(second)
+                .as("a configured previous key stays published through the rotation")
+                .contains(configuredEarlier.getKeyID());
     }
 
-    private Replica replica(Clock clock) throws Exception {
+    /** @param previousPem a configured previous key (as IDENTITY_TOKEN_PREVIOUS_SIGNING_KEYS), or null */
+    private Replica replica(Clock clock, String previousPem) throws Exception {
         KeyRing ring;
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
-            ring = KeyRingLoader.load("identity-service", "IDENTITY_TOKEN_SIGNING_KEY", null, null, protection,
+            ring = KeyRingLoader.load("identity-service", "IDENTITY_TOKEN_SIGNING_KEY", null, previousPem, protection,
                     connection);
             connection.commit();
         }

@@ -27,17 +27,24 @@ public final class KeyRing {
     }
 
     private final boolean rotates;
+    /** Configured previous keys beside generated ones: published whatever the rotation does. */
+    private final List<ECKey> pinned;
     private volatile Snapshot snapshot;
     private volatile BiConsumer<String, String> onVerification = (kid, role) -> { };
 
     /** A fixed ring: {@code current} signs, {@code previous} stay published. */
     public KeyRing(ECKey current, List<ECKey> previous) {
-        this(current, previous, Set.of(), false);
+        this(current, previous, Set.of(), false, List.of());
     }
 
-    KeyRing(ECKey current, List<ECKey> published, Set<String> retired, boolean rotates) {
+    KeyRing(ECKey current, List<ECKey> published, Set<String> retired, boolean rotates, List<ECKey> pinned) {
         this.rotates = rotates;
+        this.pinned = List.copyOf(pinned);
         replace(current, published, retired);
+    }
+
+    List<ECKey> pinned() {
+        return pinned;
     }
 
     /** Whether its keys are generated and rotate themselves (not configured). */

@@ -92,7 +92,7 @@ public final class KeyRingLoader {
                 retired.add(key.schedule().kid());
             }
         }
-        return new KeyRing(signing, published, retired, true);
+        return new KeyRing(signing, published, retired, true, extra);
     }
 
     /** Every stored key, decrypted (rows that cannot be are left out and logged), newest first. */

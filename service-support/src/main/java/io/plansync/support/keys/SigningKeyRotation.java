@@ -165,7 +165,8 @@ public final class SigningKeyRotation {
     }
 
     private void reload(StoredSigningKeys store, Instant now) throws SQLException {
-        KeyRing fresh = KeyRingLoader.ringOf(KeyRingLoader.decryptAll(service, protection, store), now, List.of());
+        KeyRing fresh = KeyRingLoader.ringOf(KeyRingLoader.decryptAll(service, protection, store), now,
+                ring.pinned());
         if (fresh == null) {
             LOG.error("No signing key of {} is current at {}; keeping the keys in use", service, now);
             return;
