@@ -12,7 +12,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
-import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.payment.operators.OperatorRoles;
 import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
@@ -27,11 +26,9 @@ import java.util.List;
 @Secured({OperatorRoles.ADMIN, OperatorRoles.SUPER_ADMIN})
 public class ApiKeyAdminController {
     private final ManageApiKeys keys;
-    private final OperatorAudit audit;
 
-    public ApiKeyAdminController(ManageApiKeys keys, OperatorAudit audit) {
+    public ApiKeyAdminController(ManageApiKeys keys) {
         this.keys = keys;
-        this.audit = audit;
     }
 
     /** {@code requestsPerMinute} null: the default. */
@@ -47,11 +44,8 @@ public class ApiKeyAdminController {
 
     @Post
     public HttpResponse<ManageApiKeys.CreatedKey> create(Authentication admin, @Body CreateKey body) {
-        ManageApiKeys.CreatedKey created = keys.create(body.name(), body.scopes(), body.requestsPerMinute(),
-                admin.getName());
-        audit.record(admin.getName(), "api-key-create", created.apiKey().id(), "name " + created.apiKey().name()
-                + ", scopes " + String.join(" ", created.apiKey().scopes()));
-        return HttpResponse.created(created);
+        return HttpResponse.created(keys.create(body.name(), body.scopes(), body.requestsPerMinute(),
+                admin.getName()));
     }
 
     @Get
@@ -61,9 +55,7 @@ public class ApiKeyAdminController {
 
     @Post("/{id}/revoke")
     public ManageApiKeys.KeyView revoke(Authentication admin, @PathVariable String id) {
-        ManageApiKeys.KeyView revoked = keys.revoke(id, admin.getName());
-        audit.record(admin.getName(), "api-key-revoke", id, "revoked");
-        return revoked;
+        return keys.revoke(id, admin.getName());
     }
 
     @Post("/{id}/rotate")
@@ -78,8 +70,6 @@ public class ApiKeyAdminController {
                         "must be an ISO-8601 duration such as PT24H")));
             }
         }
-        ManageApiKeys.CreatedKey next = keys.rotate(id, overlap, admin.getName());
-        audit.record(admin.getName(), "api-key-rotate", id, "successor " + next.apiKey().id());
-        return HttpResponse.created(next);
+        return HttpResponse.created(keys.rotate(id, overlap, admin.getName()));
     }
 }

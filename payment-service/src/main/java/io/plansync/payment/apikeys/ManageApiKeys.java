@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.serde.annotation.Serdeable;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.payment.checkout.StripeProperties;
+import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * An administrator's API keys: created with a name and scopes (the secret shown once), listed with when each was
  * last used, revoked at once, or rotated: a new key with the same name, scopes and limit, while the old one keeps
- * working for an overlap so that the application can be redeployed with the new one.
+ * working for an overlap so that the application can be redeployed with the new one. Every change is in the
+ * operator audit, with who made it.
  */
 @Singleton
 public class ManageApiKeys {
@@ -28,9 +30,11 @@ public class ManageApiKeys {
     private final ApiKeys keys;
     private final ApiKeyProperties properties;
     private final ApiKeyFormat.Mode mode;
+    private final OperatorAudit audit;
 
-    public ManageApiKeys(ApiKeys keys, ApiKeyProperties properties, StripeProperties stripe) {
+    public ManageApiKeys(ApiKeys keys, ApiKeyProperties properties, StripeProperties stripe, OperatorAudit audit) {
         this.keys = keys;
+        this.audit = audit;
         this.properties = properties;
         this.mode = ApiKeyFormat.Mode.of(stripe.isLiveKey());
     }
@@ -77,7 +81,10 @@ public class ManageApiKeys {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return issue(cleanName, List.copyOf(given), limit, actor, null);
+        CreatedKey created = issue(cleanName, List.copyOf(given), limit, actor, null);
+        audit.record(actor, "api-key-create", created.apiKey().id(), "name " + created.apiKey().name()
+                + ", scopes " + String.join(" ", created.apiKey().scopes()));
+        return created;
     }
 
     public List<KeyView> list() {
@@ -94,6 +101,7 @@ public class ManageApiKeys {
         try {
             ApiKey key = keys.find(id).orElseThrow(ManageApiKeys::notFound);
             keys.revoke(key.id(), actor);
+            audit.record(actor, "api-key-revoke", id, "revoked");
             return KeyView.of(keys.find(id).orElseThrow(), Instant.now());
         } catch (SQLException e) {
             throw unavailable();
@@ -119,6 +127,7 @@ public class ManageApiKeys {
             }
             CreatedKey next = issue(old.name(), old.scopes(), old.requestsPerMinute(), actor, old.id());
             keys.expireAt(old.id(), Instant.now().plus(window));
+            audit.record(actor, "api-key-rotate", id, "successor " + next.apiKey().id());
             return next;
         } catch (SQLException e) {
             throw unavailable();

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -46,13 +47,18 @@ public class UserAuthentication implements AuthenticationFetcher<HttpRequest<?>>
         this.verifier = new UserTokenVerifier(identityKeys, identity.issuer(), identity.audience(), Clock.systemUTC());
     }
 
+    /** A user and their roles, from a token that passed every check. */
+    public record VerifiedUser(UUID id, Set<String> roles) {
+    }
+
     /**
-     * The user a token identity-service just issued names, after every check a bearer token gets (the billing pages'
-     * sign-in): empty when it is refused.
+     * The user a token identity-service just issued names, with its roles, after every check a bearer token gets
+     * (the billing pages' sign-in): empty when it is refused.
      */
-    public Optional<UUID> verifiedUser(String token) {
+    public Optional<VerifiedUser> verifiedUser(String token) {
         try {
-            return Optional.of(UUID.fromString(verifier.verify(token).subject()));
+            var verified = verifier.verify(token);
+            return Optional.of(new VerifiedUser(UUID.fromString(verified.subject()), verified.roles()));
         } catch (TokenRejected | IllegalArgumentException e) {
             LOG.warn("identity-service's own token was refused at sign-in: {}", e instanceof TokenRejected r
                     ? r.reason() : "subject is not a user id");

@@ -8,11 +8,12 @@ public final class BillingForms {
     private BillingForms() {
     }
 
+    /** {@code next}: the page to go to after signing in, when it is one a sign-in may return to. */
     @Serdeable
-    public record Credentials(@Nullable String email, @Nullable String password) {
+    public record Credentials(@Nullable String email, @Nullable String password, @Nullable String next) {
         @Override
         public String toString() {
-            return "Credentials[" + email + ", password=***]";
+            return "Credentials[" + email + ", password=***, next=" + next + "]";
         }
     }
 

@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -16,6 +17,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.plansync.contracts.Plan;
 import io.plansync.contracts.PlanFeatures;
+import io.plansync.payment.auth.UserAuthentication;
 import io.plansync.payment.plans.Interval;
 import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.plans.PlanPrice;
@@ -34,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -48,6 +51,10 @@ public class BillingPages {
     private static final Logger LOG = LoggerFactory.getLogger(BillingPages.class);
     static final String HOME = "/billing";
     static final String SIGN_IN = "/billing/sign-in";
+    /** The operator console's page (it lives in the billing pages' path, so it shares their session and defences). */
+    public static final String CONSOLE = "/billing/console";
+    /** Where a sign-in may return to: only these, so that the parameter cannot send anyone elsewhere. */
+    private static final Set<String> RETURN_TO = Set.of(HOME, CONSOLE);
 
     private final BrowserSessions sessions;
     private final SignInThroughIdentity signIn;
@@ -88,9 +95,11 @@ public class BillingPages {
     }
 
     @Get("/sign-in")
-    public HttpResponse<?> signInPage(HttpRequest<?> request) {
+    public HttpResponse<?> signInPage(HttpRequest<?> request, @Nullable @QueryValue String next) {
         BrowserSessions.ForPage page = sessions.forPage(request, clientAddress(request));
-        return render("billing/sign-in", model(page), page.cookies());
+        Map<String, Object> model = model(page);
+        model.put("next", returnTo(next));
+        return render("billing/sign-in", model, page.cookies());
     }
 
     @Get("/register")
@@ -119,19 +128,20 @@ public class BillingPages {
     public HttpResponse<BillingForms.Next> signIn(HttpRequest<?> request,
                                                   @Body @Nullable BillingForms.Credentials form) {
         BrowserSessions.ForAction action = sessions.forAction(request);
-        BillingForms.Credentials credentials = form == null ? new BillingForms.Credentials(null, null) : form;
-        UUID user = signIn.signIn(credentials.email(), credentials.password(), clientAddress(request),
-                correlationId());
-        return next(HOME, sessions.signIn(action, user, credentials.email(), clientAddress(request)));
+        BillingForms.Credentials credentials = form == null ? new BillingForms.Credentials(null, null, null) : form;
+        UserAuthentication.VerifiedUser user = signIn.signIn(credentials.email(), credentials.password(),
+                clientAddress(request), correlationId());
+        return next(returnTo(credentials.next()), sessions.signIn(action, user, credentials.email(),
+                clientAddress(request)));
     }
 
     @Post("/register")
     public HttpResponse<BillingForms.Next> register(HttpRequest<?> request,
                                                     @Body @Nullable BillingForms.Credentials form) {
         BrowserSessions.ForAction action = sessions.forAction(request);
-        BillingForms.Credentials credentials = form == null ? new BillingForms.Credentials(null, null) : form;
-        UUID user = signIn.register(credentials.email(), credentials.password(), clientAddress(request),
-                correlationId());
+        BillingForms.Credentials credentials = form == null ? new BillingForms.Credentials(null, null, null) : form;
+        UserAuthentication.VerifiedUser user = signIn.register(credentials.email(), credentials.password(),
+                clientAddress(request), correlationId());
         return next(HOME, sessions.signIn(action, user, credentials.email(), clientAddress(request)));
     }
 
@@ -170,6 +180,10 @@ public class BillingPages {
             throw verdict.refusal("Too many purchases or portal visits from this account; try again later.");
         }
         return user;
+    }
+
+    private static String returnTo(@Nullable String next) {
+        return next != null && RETURN_TO.contains(next) ? next : HOME;
     }
 
     private static Map<String, Object> model(BrowserSessions.ForPage page) {

@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Every SQL statement about billing sessions. Secrets never reach this class, only their hashes. */
@@ -23,16 +25,18 @@ public class BillingSessions {
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     }
 
-    void create(String idHash, @Nullable UUID userId, String csrfHash, @Nullable String email, Instant expiresAt,
-                @Nullable String clientAddress) throws SQLException {
+    void create(String idHash, @Nullable UUID userId, String csrfHash, @Nullable String email, Set<String> roles,
+                Instant expiresAt, @Nullable String clientAddress) throws SQLException {
         try (Connection c = connection(); PreparedStatement s = c.prepareStatement("insert into billing_sessions "
-                + "(id_hash, user_id, csrf_hash, email, expires_at, client_address) values (?, ?, ?, ?, ?, ?)")) {
+                + "(id_hash, user_id, csrf_hash, email, expires_at, client_address, roles) "
+                + "values (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, idHash);
             s.setObject(2, userId);
             s.setString(3, csrfHash);
             s.setString(4, email);
             s.setTimestamp(5, Timestamp.from(expiresAt));
             s.setString(6, clientAddress);
+            s.setArray(7, c.createArrayOf("text", roles.stream().sorted().toArray()));
             s.executeUpdate();
         }
     }
@@ -40,7 +44,7 @@ public class BillingSessions {
     Optional<BillingSession> find(String idHash) throws SQLException {
         try (Connection c = connection(); PreparedStatement s = c.prepareStatement("select id_hash, user_id, "
                 + "csrf_hash, previous_csrf_hash, csrf_rotated_at, created_at, last_seen_at, expires_at, ended_at, "
-                + "email from billing_sessions where id_hash = ?")) {
+                + "email, roles from billing_sessions where id_hash = ?")) {
             s.setString(1, idHash);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
@@ -49,7 +53,7 @@ public class BillingSessions {
                 return Optional.of(new BillingSession(r.getString(1), r.getObject(2, UUID.class), r.getString(3),
                         r.getString(4), r.getTimestamp(5).toInstant(), r.getTimestamp(6).toInstant(),
                         r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(), instant(r.getTimestamp(9)),
-                        r.getString(10)));
+                        r.getString(10), Set.copyOf(Arrays.asList((String[]) r.getArray(11).getArray()))));
             }
         }
     }

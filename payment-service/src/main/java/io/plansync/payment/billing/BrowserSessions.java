@@ -5,6 +5,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.cookie.Cookie;
 import io.plansync.contracts.ProblemCodes;
+import io.plansync.payment.auth.UserAuthentication;
 import io.plansync.support.problem.ProblemException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -51,7 +53,7 @@ public class BrowserSessions {
             Optional<String> id = BillingCookies.read(request, BillingCookies.SESSION);
             Optional<BillingSession> live = id.flatMap(this::find).filter(s -> SessionRules.alive(s, now, properties));
             if (live.isEmpty()) {
-                return start(null, null, clientAddress);
+                return start(null, null, Set.of(), clientAddress);
             }
             BillingSession session = live.get();
             sessions.touch(session.idHash());
@@ -107,10 +109,11 @@ public class BrowserSessions {
      * Sign-in: the anonymous session ends and a new one, with new secrets, carries the user (a session id known
      * before sign-in is worth nothing after it). @return the cookies of the new session
      */
-    public List<Cookie> signIn(ForAction anonymous, UUID userId, String email, @Nullable String clientAddress) {
+    public List<Cookie> signIn(ForAction anonymous, UserAuthentication.VerifiedUser user, String email,
+                               @Nullable String clientAddress) {
         try {
             sessions.end(anonymous.session().idHash());
-            return start(userId, email, clientAddress).cookies();
+            return start(user.id(), email, user.roles(), clientAddress).cookies();
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -127,12 +130,12 @@ public class BrowserSessions {
         }
     }
 
-    private ForPage start(@Nullable UUID userId, @Nullable String email, @Nullable String clientAddress)
-            throws SQLException {
+    private ForPage start(@Nullable UUID userId, @Nullable String email, Set<String> roles,
+                          @Nullable String clientAddress) throws SQLException {
         String id = SessionRules.newSecret();
         String csrf = SessionRules.newSecret();
         Instant now = Instant.now();
-        sessions.create(SessionRules.hash(id), userId, SessionRules.hash(csrf), email,
+        sessions.create(SessionRules.hash(id), userId, SessionRules.hash(csrf), email, roles,
                 now.plus(properties.absoluteTimeout()), clientAddress);
         BillingSession session = sessions.find(SessionRules.hash(id)).orElseThrow();
         List<Cookie> cookies = new ArrayList<>();

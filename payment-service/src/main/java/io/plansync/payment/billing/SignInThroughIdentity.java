@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Signs a browser in (or registers it) through identity-service, server side: identity checks the password and its
@@ -34,8 +33,8 @@ public class SignInThroughIdentity {
         this.tokens = tokens;
     }
 
-    /** @return the user that signed in */
-    public UUID signIn(String email, String password, String clientAddress, String correlationId) {
+    /** @return the user that signed in, with the roles identity's token named */
+    public UserAuthentication.VerifiedUser signIn(String email, String password, String clientAddress, String correlationId) {
         Map<String, String> credentials = credentials(email, password);
         try {
             HttpResponse<Map<String, Object>> answer = identity.login(clientAddress, correlationId, credentials);
@@ -49,7 +48,7 @@ public class SignInThroughIdentity {
     }
 
     /** Registers, then signs in. @return the new user */
-    public UUID register(String email, String password, String clientAddress, String correlationId) {
+    public UserAuthentication.VerifiedUser register(String email, String password, String clientAddress, String correlationId) {
         try {
             identity.register(clientAddress, correlationId, credentials(email, password));
         } catch (HttpClientResponseException e) {

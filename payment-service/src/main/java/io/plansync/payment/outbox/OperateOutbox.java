@@ -108,18 +108,38 @@ public class OperateOutbox {
     }
 
     public OutboxViews.ReplayedCount replayAll(String operator, OutboxViews.ReplayAllRequest request) {
-        if (request.state() != null && !OutboxState.DEAD.wire().equals(request.state())) {
-            throw invalid("state", "only dead rows are replayed in bulk");
-        }
-        UUID user = request.userId() == null ? null : uuid("userId", request.userId());
-        Instant since = request.since() == null ? null : instant("since", request.since());
-        List<Long> ids = outbox.replayDead(user, since);
-        audit.record(operator, "replay-all", "state=" + OutboxState.DEAD.wire()
-                + (user == null ? "" : " userId=" + user) + (since == null ? "" : " since=" + since) + " ids=" + ids, ids.size() + " replayed");
+        DeadRows rows = deadRows(request);
+        List<Long> ids = outbox.replayDead(rows.user(), rows.since());
+        audit.record(operator, "replay-all", rows + " ids=" + ids, ids.size() + " replayed");
         if (!ids.isEmpty()) {
             notifier.rowsQueued();
         }
         return new OutboxViews.ReplayedCount(ids.size());
+    }
+
+    /** A bulk replay's dry run: how many dead rows it would replay now. Audited as well. */
+    public long countReplayable(String operator, OutboxViews.ReplayAllRequest request) {
+        DeadRows rows = deadRows(request);
+        long count = outbox.countDead(rows.user(), rows.since());
+        audit.record(operator, "replay-all dry-run", rows.toString(), count + " would be replayed");
+        return count;
+    }
+
+    /** The dead rows a bulk replay names: all, or one user's, or those dead since a time. */
+    private record DeadRows(@Nullable UUID user, @Nullable Instant since) {
+        @Override
+        public String toString() {
+            return "state=" + OutboxState.DEAD.wire() + (user == null ? "" : " userId=" + user)
+                    + (since == null ? "" : " since=" + since);
+        }
+    }
+
+    private static DeadRows deadRows(OutboxViews.ReplayAllRequest request) {
+        if (request.state() != null && !OutboxState.DEAD.wire().equals(request.state())) {
+            throw invalid("state", "only dead rows are replayed in bulk");
+        }
+        return new DeadRows(request.userId() == null ? null : uuid("userId", request.userId()),
+                request.since() == null ? null : instant("since", request.since()));
     }
 
     private static String encodeCursor(long id) {

@@ -74,12 +74,18 @@ public interface Outbox extends GenericRepository<Outbox.Row, Long> {
             + "updated_at = now() where id = :id")
     int replay(long id);
 
-    /** Replays every dead row, optionally of one user and only those that died since a time. @return the ids */
+    /** Dead rows, optionally of one user and only those that died since a time: what a bulk replay takes. */
+    String DEAD_MATCHING = "state = '" + OutboxState.Names.DEAD + "' and user_id = coalesce(:userId, user_id) "
+            + "and updated_at >= coalesce(:since, '-infinity'::timestamptz)";
+
+    /** Replays every dead row {@link #DEAD_MATCHING}. @return the ids */
     @Query("update outbox set state = '" + OutboxState.Names.PENDING + "', attempts = 0, next_attempt_at = now(), "
-            + "updated_at = now() where state = '" + OutboxState.Names.DEAD + "' "
-            + "and user_id = coalesce(:userId, user_id) "
-            + "and updated_at >= coalesce(:since, '-infinity'::timestamptz) returning id")
+            + "updated_at = now() where " + DEAD_MATCHING + " returning id")
     List<Long> replayDead(@Nullable UUID userId, @Nullable Instant since);
+
+    /** How many rows {@link #replayDead} would replay now (a dry run). */
+    @Query("select count(*) from outbox where " + DEAD_MATCHING)
+    long countDead(@Nullable UUID userId, @Nullable Instant since);
 
     /** Wakes every relay on every replica now (they LISTEN on this channel). */
     @Query("select count(*) from (select pg_notify('" + OutboxWakeups.CHANNEL + "', '')) n")

@@ -14,6 +14,7 @@ import io.plansync.payment.checkout.Customers;
 import io.plansync.payment.checkout.StripeGateway;
 import io.plansync.payment.identity.IdentityClient;
 import io.plansync.payment.identity.ServiceTokenIssuer;
+import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.payment.outbox.Outbox;
 import io.plansync.payment.userplan.ReadUserStatus;
 import io.plansync.support.correlation.CorrelationId;
@@ -38,9 +39,12 @@ public class ShowUserAcrossServices {
     private final IdentityClient identity;
     private final ServiceTokenIssuer tokens;
     private final Outbox outbox;
+    private final OperatorAudit audit;
 
     public ShowUserAcrossServices(ReadUserStatus payment, Customers customers, StripeGateway stripe,
-                                  IdentityClient identity, ServiceTokenIssuer tokens, Outbox outbox) {
+                                  IdentityClient identity, ServiceTokenIssuer tokens, Outbox outbox,
+                                  OperatorAudit audit) {
+        this.audit = audit;
         this.payment = payment;
         this.customers = customers;
         this.stripe = stripe;
@@ -76,7 +80,9 @@ public class ShowUserAcrossServices {
                          int attempts, @Nullable String lastError, Instant createdAt, Instant updatedAt) {
     }
 
-    public UserAcrossServices show(UUID userId) {
+    /** The view of one user, for an operator (audited). */
+    public UserAcrossServices show(String operator, UUID userId) {
+        audit.record(operator, "user-show", userId.toString(), "shown");
         return new UserAcrossServices(userId.toString(), stripeSide(userId), payment.of(userId), identitySide(userId),
                 outbox.latestOfUser(userId, HISTORY).stream().map(r -> new Change(r.id(), r.plan(), r.status(),
                         r.validUntil(), r.state(), r.attempts(), r.lastError(), r.createdAt(), r.updatedAt()))

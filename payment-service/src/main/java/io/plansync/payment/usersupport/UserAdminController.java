@@ -43,9 +43,7 @@ public class UserAdminController {
 
     @Get("/{id}")
     public ShowUserAcrossServices.UserAcrossServices show(Authentication operator, @PathVariable String id) {
-        UUID user = userId(id);
-        audit.record(operator.getName(), "user-show", user.toString(), "shown");
-        return show.show(user);
+        return show.show(operator.getName(), userId(id));
     }
 
     /** Ends every billing-page session of the user (identity-service revokes their refresh tokens). */

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,7 +81,7 @@ class PaymentMethodsTest implements TestPropertyProvider {
         UUID user = UUID.randomUUID();
         String session = SessionRules.newSecret();
         String csrf = SessionRules.newSecret();
-        sessions.create(SessionRules.hash(session), user, SessionRules.hash(csrf), user + "@example.test",
+        sessions.create(SessionRules.hash(session), user, SessionRules.hash(csrf), user + "@example.test", Set.of(),
                 Instant.now().plusSeconds(3600), "127.0.0.1");
         return new Browser(user, session, csrf);
     }

@@ -18,7 +18,7 @@ class SessionRulesTest {
 
     private static BillingSession session(Instant lastSeen, Instant rotatedAt, Instant endedAt) {
         return new BillingSession("id", UUID.randomUUID(), SessionRules.hash(TOKEN), SessionRules.hash(OLD),
-                rotatedAt, T0, lastSeen, T0.plus(Duration.ofHours(12)), endedAt, "u@example.com");
+                rotatedAt, T0, lastSeen, T0.plus(Duration.ofHours(12)), endedAt, "u@example.com", java.util.Set.of());
     }
 
     @Test
