@@ -1,5 +1,6 @@
 package io.plansync.identity;
 
+import io.micronaut.openapi.annotation.OpenAPIInclude;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.plansync.contracts.PlanChangeBatch;
@@ -7,6 +8,12 @@ import io.plansync.contracts.PlanChangeRequest;
 import io.plansync.contracts.PlanChangeResponse;
 import io.plansync.contracts.UserLookup;
 import io.plansync.contracts.UserView;
+import io.plansync.support.keys.JwksController;
+import io.plansync.support.keys.SigningKeysController;
+import io.plansync.support.management.PublicHealthController;
+import io.plansync.support.openapi.OpenApiController;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
 
 /** identity-service: users, login, user tokens and the plan endpoints. */
 @SerdeImport(PlanChangeBatch.Request.class)
@@ -18,6 +25,11 @@ import io.plansync.contracts.UserView;
 @SerdeImport(UserView.class)
 @SerdeImport(UserLookup.Request.class)
 @SerdeImport(UserLookup.Response.class)
+@OpenAPIDefinition(info = @Info(title = "PlanSync identity-service", version = "${service.version}",
+        description = "Users, login, user tokens and the plan endpoints."))
+// Controllers compiled in service-support, which the document generated here would otherwise miss.
+@OpenAPIInclude(classes = {PublicHealthController.class, JwksController.class, SigningKeysController.class,
+        OpenApiController.class})
 public class IdentityApplication {
     public static void main(String[] args) {
         Micronaut.run(IdentityApplication.class, args);

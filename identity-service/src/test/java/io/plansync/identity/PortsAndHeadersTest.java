@@ -5,19 +5,23 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.plansync.support.openapi.OpenApiController;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What each port serves: the public port answers the API and the health status alone; health details and metrics
- * answer only on the management port, which serves nothing else. Every response says nosniff, and token responses
+ * What each port serves: the public port answers the API, its OpenAPI document and the health status alone; health
+ * details and metrics answer only on the management port, which serves nothing else. Every response says nosniff, and token responses
  * must not be cached.
  */
 @MicronautTest(transactional = false)
@@ -50,6 +54,17 @@ class PortsAndHeadersTest implements TestPropertyProvider {
 
             assertThat(reply.status()).as(path).isEqualTo(200);
             assertThat(reply.json()).as(path).isEqualTo(Map.of("status", "UP"));
+        }
+    }
+
+    @Test
+    void the_openapi_document_is_served_to_anyone_as_built() throws IOException {
+        Reply document = api.send(HttpRequest.GET("/openapi.yml"));
+
+        assertThat(document.status()).isEqualTo(200);
+        assertThat(document.contentType()).contains("application/yaml");
+        try (InputStream built = getClass().getClassLoader().getResourceAsStream(OpenApiController.DOCUMENT)) {
+            assertThat(document.body()).isEqualTo(new String(built.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -108,6 +108,7 @@ class InputFuzzTest {
                         .wrappedIn(object -> "{\"changes\":[" + object + "]}")
                         .calledBy("admin", "service"),
                 Endpoint.of("GET", "/.well-known/jwks.json", 200),
+                Endpoint.of("GET", "/openapi.yml", 200),
                 Endpoint.of("GET", "/admin/signing-keys", 200).calledBy("admin"),
                 // Scheduled only: an emergency rotation (now=true) would retire the key of the fuzz's own tokens.
                 Endpoint.of("POST", "/admin/signing-keys/rotate", 200, 409).calledBy("admin"),

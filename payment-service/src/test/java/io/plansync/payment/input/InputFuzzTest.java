@@ -159,6 +159,7 @@ class InputFuzzTest {
                         .calledBy("admin", "operator"),
                 Endpoint.of("POST", "/admin/reconcile", 200).query("dryRun").calledBy("admin", "operator"),
                 Endpoint.of("GET", "/.well-known/jwks.json", 200),
+                Endpoint.of("GET", "/openapi.yml", 200),
                 Endpoint.of("GET", "/admin/signing-keys", 200).calledBy("admin"),
                 // Scheduled only: an emergency rotation (now=true) would retire the key of the fuzz's own tokens.
                 Endpoint.of("POST", "/admin/signing-keys/rotate", 200, 409).calledBy("admin"),
