@@ -190,6 +190,26 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void each_image_starts_with_the_aot_cache_its_build_trained_on_the_same_jvm_and_jar() {
+        for (String service : List.of("identity-service", "payment-service")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> build = (Map<String, Object>) services.get(service).get("build");
+            String dockerfile = read(ROOT.resolve((String) build.get("dockerfile")));
+            String jar = "/app/" + service + ".jar";
+            String cache = "/app/" + service + ".aot";
+            // Training and the image both start from the runtime stage: a cache is only used by the JVM that made it.
+            assertThat(dockerfile).as(service).contains("FROM eclipse-temurin:25-jre AS runtime")
+                    .contains("FROM runtime AS train").contains("\nFROM runtime\n")
+                    .contains("plansync-aot-train " + service.replace("-service", "") + " " + jar + " " + cache)
+                    .contains("COPY --from=train " + cache + " " + cache)
+                    .contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=" + cache + "\", \"-jar\", \"" + jar + "\"]");
+            assertThat(dockerfile.indexOf("ENV JAVA_TOOL_OPTIONS")).as(service + ": the JVM options before training")
+                    .isLessThan(dockerfile.indexOf("FROM runtime AS train"));
+        }
+        assertThat(ROOT.resolve("ops/aot/train")).isExecutable();
+    }
+
     // --- reading the files ---
 
     @SuppressWarnings("unchecked")
