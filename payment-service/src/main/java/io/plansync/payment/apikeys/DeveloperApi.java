@@ -13,12 +13,11 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.plansync.payment.auth.UserIds;
 import io.plansync.payment.plans.Offers;
 import io.plansync.payment.plans.PlanCatalog;
 import io.plansync.payment.subscriptions.StartSubscription;
 import io.plansync.payment.subscriptions.SubscriptionMessages;
-import io.plansync.support.problem.Problem;
-import io.plansync.support.problem.ProblemException;
 
 import java.util.List;
 import java.util.UUID;
@@ -64,7 +63,7 @@ public class DeveloperApi {
     public ReadEntitlements.Entitlements entitlements(@RequestAttribute(ApiCaller.ATTRIBUTE) ApiCaller caller,
                                                       @PathVariable String id) {
         caller.require(ApiScope.ENTITLEMENTS_READ);
-        return entitlements.of(userId(id));
+        return entitlements.of(UserIds.given("id", id));
     }
 
     /** A Checkout Session for a user of the application, who must exist at identity-service (404 otherwise). */
@@ -74,16 +73,8 @@ public class DeveloperApi {
             @Body SubscriptionMessages.CheckoutSessionRequest request,
             @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         caller.require(ApiScope.CHECKOUT_CREATE);
-        UUID user = userId(id);
+        UUID user = UserIds.given("id", id);
         users.requireExists(user);
         return startSubscription.start(user, request, idempotencyKey);
-    }
-
-    private static UUID userId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.validation(List.of(new Problem.FieldError("id", "must be a user id (a UUID)")));
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.plansync.payment.console;
 import io.micronaut.core.annotation.Nullable;
 import io.plansync.contracts.OutboxState;
 import io.plansync.payment.apikeys.ManageApiKeys;
+import io.plansync.payment.auth.UserIds;
 import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.payment.outbox.OperateOutbox;
 import io.plansync.payment.outbox.Outbox;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -83,7 +83,7 @@ public class ShowConsole {
         String user = blankToNull(query.user());
         model.put("userQuery", user == null ? "" : user);
         if (user != null) {
-            model.put("user", part(() -> users.show(operator, userId(user))));
+            model.put("user", part(() -> users.show(operator, UserIds.given("user", user))));
         }
         model.put("reconciliation", part(() -> sql(() -> reconciliations.latest().map(run -> Map.of("run", run,
                 "drifts", sql(() -> reconciliations.drifts(run.id(), 0, DRIFTS))))
@@ -124,15 +124,6 @@ public class ShowConsole {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw ProblemException.validation(List.of(new Problem.FieldError("row", "must be an outbox row id")));
-        }
-    }
-
-    private static UUID userId(String value) {
-        try {
-            return UUID.fromString(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.validation(List.of(new Problem.FieldError("user",
-                    "must be a user id (a UUID)")));
         }
     }
 

@@ -7,6 +7,7 @@ import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.support.DefaultTransactionDefinition;
 import io.plansync.contracts.OutboxState;
 import io.plansync.contracts.ProblemCodes;
+import io.plansync.payment.auth.UserIds;
 import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
@@ -60,7 +61,7 @@ public class OperateOutbox {
         if (size < 1 || size > MAX_LIMIT) {
             throw invalid("limit", "must be 1 to " + MAX_LIMIT);
         }
-        UUID user = userId == null ? null : uuid("userId", userId);
+        UUID user = userId == null ? null : UserIds.given("userId", userId);
         long after = cursor == null ? 0 : decodeCursor(cursor);
         List<Outbox.Row> rows = outbox.page(wanted.wire(), user, after, size + 1);
         boolean more = rows.size() > size;
@@ -138,7 +139,7 @@ public class OperateOutbox {
         if (request.state() != null && !OutboxState.DEAD.wire().equals(request.state())) {
             throw invalid("state", "only dead rows are replayed in bulk");
         }
-        return new DeadRows(request.userId() == null ? null : uuid("userId", request.userId()),
+        return new DeadRows(request.userId() == null ? null : UserIds.given("userId", request.userId()),
                 request.since() == null ? null : instant("since", request.since()));
     }
 
@@ -155,14 +156,6 @@ public class OperateOutbox {
             return Long.parseLong(decoded.substring(3));
         } catch (IllegalArgumentException e) {
             throw invalid("cursor", "is not a cursor this service gave out");
-        }
-    }
-
-    private static UUID uuid(String field, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw invalid(field, "must be a user id (UUID)");
         }
     }
 

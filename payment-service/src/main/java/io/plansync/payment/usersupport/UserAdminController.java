@@ -9,14 +9,13 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
+import io.plansync.payment.auth.UserIds;
 import io.plansync.payment.billing.BillingSessions;
 import io.plansync.payment.operators.OperatorAudit;
 import io.plansync.payment.operators.OperatorRoles;
-import io.plansync.support.problem.Problem;
 import io.plansync.support.problem.ProblemException;
 
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -43,28 +42,20 @@ public class UserAdminController {
 
     @Get("/{id}")
     public ShowUserAcrossServices.UserAcrossServices show(Authentication operator, @PathVariable String id) {
-        return show.show(operator.getName(), userId(id));
+        return show.show(operator.getName(), UserIds.given("id", id));
     }
 
     /** Ends every billing-page session of the user (identity-service revokes their refresh tokens). */
     @Post("/{id}/revoke-sessions")
     @Secured({OperatorRoles.ADMIN, OperatorRoles.SUPER_ADMIN})
     public SessionsEnded revokeSessions(Authentication admin, @PathVariable String id) {
-        UUID user = userId(id);
+        UUID user = UserIds.given("id", id);
         try {
             int ended = billingSessions.endAllOf(user);
             audit.record(admin.getName(), "user-revoke-sessions", user.toString(), ended + " billing sessions ended");
             return new SessionsEnded(user.toString(), ended);
         } catch (SQLException e) {
             throw ProblemException.unavailable("Try again in a moment.");
-        }
-    }
-
-    private static UUID userId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.validation(List.of(new Problem.FieldError("id", "must be a user id (a UUID)")));
         }
     }
 }
