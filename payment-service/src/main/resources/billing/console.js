@@ -19,8 +19,18 @@ function say(message) {
   document.getElementById("console-message").textContent = message;
 }
 
+// The bulk replay's filter: only the fields filled in (an empty one means "any").
 function replayFilter() {
-  return {userId: document.getElementById("replay-user").value, since: document.getElementById("replay-since").value};
+  const filter = {};
+  const userId = document.getElementById("replay-user").value.trim();
+  const since = document.getElementById("replay-since").value.trim();
+  if (userId) {
+    filter.userId = userId;
+  }
+  if (since) {
+    filter.since = since;
+  }
+  return filter;
 }
 
 const consoleActions = {

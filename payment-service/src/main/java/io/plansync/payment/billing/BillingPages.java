@@ -84,7 +84,7 @@ public class BillingPages {
     @Get
     public HttpResponse<?> home(HttpRequest<?> request) {
         BrowserSessions.ForPage page = sessions.forPage(request, clientAddress(request));
-        Map<String, Object> model = model(page);
+        Map<String, Object> model = page.model();
         model.put("plans", offers());
         if (page.session().signedIn()) {
             model.put("status", view(readUserStatus.of(page.session().userId())));
@@ -97,7 +97,7 @@ public class BillingPages {
     @Get("/sign-in")
     public HttpResponse<?> signInPage(HttpRequest<?> request, @Nullable @QueryValue String next) {
         BrowserSessions.ForPage page = sessions.forPage(request, clientAddress(request));
-        Map<String, Object> model = model(page);
+        Map<String, Object> model = page.model();
         model.put("next", returnTo(next));
         return render("billing/sign-in", model, page.cookies());
     }
@@ -105,7 +105,7 @@ public class BillingPages {
     @Get("/register")
     public HttpResponse<?> registerPage(HttpRequest<?> request) {
         BrowserSessions.ForPage page = sessions.forPage(request, clientAddress(request));
-        return render("billing/register", model(page), page.cookies());
+        return render("billing/register", page.model(), page.cookies());
     }
 
     /** Stripe Checkout's success URL: shows progress until the plan is recorded and synced. */
@@ -116,7 +116,7 @@ public class BillingPages {
             return withCookies(HttpResponse.seeOther(URI.create(SIGN_IN)), page.cookies());
         }
         ReadUserStatus.UserStatus status = readUserStatus.of(page.session().userId());
-        Map<String, Object> model = model(page);
+        Map<String, Object> model = page.model();
         model.put("status", view(status));
         model.put("done", !Plan.FREE.wire().equals(status.plan()) && status.sync().synced());
         return render("billing/return", model, page.cookies());
@@ -184,14 +184,6 @@ public class BillingPages {
 
     private static String returnTo(@Nullable String next) {
         return next != null && RETURN_TO.contains(next) ? next : HOME;
-    }
-
-    private static Map<String, Object> model(BrowserSessions.ForPage page) {
-        Map<String, Object> model = new HashMap<>();
-        model.put("csrf", page.csrfToken());
-        model.put("signedIn", page.session().signedIn());
-        model.put("email", page.email());
-        return model;
     }
 
     /** The plans on sale, each with its prices per interval, for the page. */

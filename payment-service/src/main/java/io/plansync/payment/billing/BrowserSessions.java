@@ -15,7 +15,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -40,6 +42,14 @@ public class BrowserSessions {
 
     /** A page's session: {@code csrfToken} goes into the page; {@code cookies} onto the answer. */
     public record ForPage(BillingSession session, String csrfToken, List<Cookie> cookies, @Nullable String email) {
+        /** A page's model with what every page's head and header show: the CSRF token, who is signed in. */
+        public Map<String, Object> model() {
+            Map<String, Object> model = new HashMap<>();
+            model.put("csrf", csrfToken);
+            model.put("signedIn", session.signedIn());
+            model.put("email", email);
+            return model;
+        }
     }
 
     /** The session of a state-changing request, its CSRF token checked. */

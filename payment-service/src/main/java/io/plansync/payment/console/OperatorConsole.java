@@ -21,6 +21,7 @@ import io.micronaut.views.ModelAndView;
 import io.plansync.contracts.ProblemCodes;
 import io.plansync.payment.apikeys.ManageApiKeys;
 import io.plansync.payment.billing.BillingPages;
+import io.plansync.payment.billing.BillingSession;
 import io.plansync.payment.billing.BrowserSessions;
 import io.plansync.payment.outbox.OperateOutbox;
 import io.plansync.payment.outbox.OutboxViews;
@@ -88,21 +89,19 @@ public class OperatorConsole {
                                 @Nullable @QueryValue String userId, @Nullable @QueryValue String cursor,
                                 @Nullable @QueryValue String row, @Nullable @QueryValue String user) {
         BrowserSessions.ForPage page = sessions.forPage(request, clientAddresses.of(request));
-        ConsoleAccess.Verdict verdict = ConsoleAccess.of(page.session(), ConsoleAccess.Duty.OPERATE, Instant.now(),
+        Instant now = Instant.now();
+        ConsoleAccess.Verdict verdict = ConsoleAccess.of(page.session(), ConsoleAccess.Duty.OPERATE, now,
                 properties.roleMaxAge());
         if (verdict == ConsoleAccess.Verdict.SIGN_IN) {
             return withCookies(HttpResponse.seeOther(URI.create("/billing/sign-in?next="
                     + URLEncoder.encode(BillingPages.CONSOLE, StandardCharsets.UTF_8))), page.cookies());
         }
-        Map<String, Object> model = new java.util.HashMap<>();
-        model.put("csrf", page.csrfToken());
-        model.put("signedIn", true);
-        model.put("email", page.email());
+        Map<String, Object> model = page.model();
         if (verdict == ConsoleAccess.Verdict.FORBIDDEN) {
             return withCookies(HttpResponse.status(HttpStatus.FORBIDDEN)
                     .body(new ModelAndView<>("console/forbidden", model)), page.cookies());
         }
-        model.put("administrator", ConsoleAccess.of(page.session(), ConsoleAccess.Duty.ADMINISTER, Instant.now(),
+        model.put("administrator", ConsoleAccess.of(page.session(), ConsoleAccess.Duty.ADMINISTER, now,
                 properties.roleMaxAge()) == ConsoleAccess.Verdict.ALLOWED);
         model.putAll(show.model(operator(page.session()), new ShowConsole.Query(state, userId, cursor, row, user)));
         return withCookies(HttpResponse.ok(new ModelAndView<>("console/console", model)), page.cookies());
@@ -118,7 +117,7 @@ public class OperatorConsole {
     public ReplayDeadAnswer replayDead(HttpRequest<?> request, @Nullable @Body ReplayDead body) {
         String operator = admitted(request, ConsoleAccess.Duty.OPERATE);
         ReplayDead choice = body == null ? new ReplayDead(null, null, null) : body;
-        var rows = new OutboxViews.ReplayAllRequest(null, blankToNull(choice.userId()), blankToNull(choice.since()));
+        var rows = new OutboxViews.ReplayAllRequest(null, choice.userId(), choice.since());
         if (Boolean.TRUE.equals(choice.dryRun())) {
             return new ReplayDeadAnswer(outbox.countReplayable(operator, rows), true);
         }
@@ -149,12 +148,8 @@ public class OperatorConsole {
         };
     }
 
-    private static String operator(io.plansync.payment.billing.BillingSession session) {
+    private static String operator(BillingSession session) {
         return session.userId().toString();
-    }
-
-    private static @Nullable String blankToNull(@Nullable String value) {
-        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static <T> MutableHttpResponse<T> withCookies(MutableHttpResponse<T> response, List<Cookie> cookies) {
