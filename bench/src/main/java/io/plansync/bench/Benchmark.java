@@ -30,7 +30,7 @@ public final class Benchmark {
                 }
                 table.add("PostgreSQL autovacuum", system.vacuumIfAutovacuumIsOff() ? "on" : "off on this server: "
                         + "VACUUM (ANALYZE) of both services' databases before each measured phase");
-                CeilingAndIngest rounds = new CeilingAndIngest(system, new Ceiling(system), ingest);
+                CeilingAndIngest rounds = new CeilingAndIngest(system, new Ceiling(system, options.users()), ingest);
                 for (int clients : options.clientCounts()) {
                     rounds.run(clients, options.seconds(), options.rounds()).addTo(table);
                 }
