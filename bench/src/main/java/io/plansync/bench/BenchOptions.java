@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The benchmark's options, as {@code --name value} pairs; unknown names are ignored.
+ * The benchmark's options, as {@code --name value} pairs ({@code --peer} may stand alone); unknown names are ignored.
  *
  * @param seconds          --seconds: each pgbench and each measured ingest phase
  * @param clientCounts     --clients 8,32,64
@@ -23,15 +24,21 @@ import java.util.Map;
  * @param identityJvm      --identity-jvm: extra JVM options for identity-service, e.g. a profiler
  * @param paymentJvm       --payment-jvm: extra JVM options for payment-service
  * @param reconcileUsers   --reconcile-users: users a reconciliation compares with identity-service (0: skip it)
+ * @param peer             --peer: also load the peer (bench/peer, installed by bench/run) in every round
  */
 record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rate, int latencySeconds, int backlog,
                     int users, int warmupSeconds, int warmupMaxSeconds, boolean relay, boolean aot, String maxBackoff,
-                    List<String> identityJvm, List<String> paymentJvm, int reconcileUsers) {
+                    List<String> identityJvm, List<String> paymentJvm, int reconcileUsers, boolean peer) {
+
+    /** Options that mean "on" when given without a value. */
+    private static final Set<String> FLAGS = Set.of("peer");
 
     static BenchOptions parse(String[] args) {
         Map<String, String> given = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            given.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i].replaceFirst("^--", "");
+            boolean bareFlag = FLAGS.contains(name) && (i + 1 == args.length || args[i + 1].startsWith("--"));
+            given.put(name, bareFlag ? "on" : i + 1 < args.length ? args[++i] : "");
         }
         return new BenchOptions(
                 number(given, "seconds", 10),
@@ -48,7 +55,8 @@ record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rat
                 given.getOrDefault("max-backoff", "2s"),
                 words(given.get("identity-jvm")),
                 words(given.get("payment-jvm")),
-                number(given, "reconcile-users", 200_000));
+                number(given, "reconcile-users", 200_000),
+                "on".equals(given.get("peer")));
     }
 
     private static int number(Map<String, String> given, String name, int fallback) {

@@ -216,9 +216,10 @@ final class BenchSystem implements AutoCloseable {
      * this does what autovacuum would have done by then, so the phases measure the services rather than a server
      * that never cleans up.
      *
+     * @param others more databases to clean up likewise (the peer's)
      * @return whether the server has autovacuum on (then this did nothing)
      */
-    boolean vacuumIfAutovacuumIsOff() throws SQLException {
+    boolean vacuumIfAutovacuumIsOff(TestDatabases.Database... others) throws SQLException {
         try (Connection connection = paymentDb.connect();
              ResultSet setting = connection.createStatement().executeQuery("show autovacuum")) {
             setting.next();
@@ -226,7 +227,9 @@ final class BenchSystem implements AutoCloseable {
                 return true;
             }
         }
-        for (TestDatabases.Database db : List.of(paymentDb, identityDb)) {
+        List<TestDatabases.Database> all = new ArrayList<>(List.of(paymentDb, identityDb));
+        all.addAll(List.of(others));
+        for (TestDatabases.Database db : all) {
             try (Connection connection = db.connect(); Statement vacuum = connection.createStatement()) {
                 vacuum.execute("vacuum (analyze)");
             }
@@ -244,6 +247,19 @@ final class BenchSystem implements AutoCloseable {
     String plansPerRelayRequestSince(Instant since) throws SQLException {
         return average("select count(*), count(distinct attempted_at) from outbox_attempts "
                 + "where outcome = 'delivered' and attempted_at >= ?", since, "rounds");
+    }
+
+    /** Outbox rows written since: plan changes, each to be synced. */
+    long plansChangedSince(Instant since) throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             PreparedStatement select = connection.prepareStatement(
+                     "select count(*) from outbox where created_at >= ?")) {
+            select.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet count = select.executeQuery()) {
+                count.next();
+                return count.getLong(1);
+            }
+        }
     }
 
     /** The first count over the second, from a query on payment-service's database of items since a time. */

@@ -1,5 +1,6 @@
 package io.plansync.bench;
 
+import io.plansync.bench.ClosedLoop.Load;
 import io.plansync.bench.ProcessSampling.CpuPerEvent;
 import io.plansync.bench.ProcessSampling.CpuUse;
 import io.plansync.bench.ProcessSampling.JitShare;
@@ -7,16 +8,25 @@ import io.plansync.bench.ProcessSampling.JitShares;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Webhook ingest: closed-loop load on payment-service's webhook endpoint, each client sending its next event as soon
- * as the previous one was answered, with the relay and identity-service running (unless --relay off).
+ * Webhook ingest: closed-loop load on payment-service's webhook endpoint, with the relay and identity-service running
+ * (unless --relay off), on one of two paths: every event a new purchase that changes the user's plan (a plan row and
+ * an outbox row each, then a sync to identity-service), or purchases that change no plan (event and payment only).
  */
 final class Ingest {
+    /** What the load's events do to the users' plans. */
+    enum Path {
+        NEW_PURCHASE("every event a new purchase"),
+        NO_CHANGE("no plan change");
+
+        final String label;
+
+        Path(String label) {
+            this.label = label;
+        }
+    }
+
     private final BenchSystem system;
     private final WebhookSender sender;
     private final boolean relay;
@@ -30,18 +40,21 @@ final class Ingest {
     /**
      * One measured ingest phase.
      *
-     * @param plansPerRequest null under --relay off
+     * @param plansChanged    outbox rows written during the phase: one per event on the new-purchase path, none on
+     *                        the no-change path
+     * @param plansPerRequest null under --relay off, or when nothing was relayed
      */
-    record Result(double rate, Latencies latencies, long errors, CpuPerEvent cpuPerEvent, JitShares jitShares,
-                  String eventsPerTransaction, String plansPerRequest) {
+    record Result(Path path, double rate, Latencies latencies, long errors, CpuPerEvent cpuPerEvent,
+                  JitShares jitShares, String eventsPerTransaction, long plansChanged, String plansPerRequest) {
     }
 
-    /** Load at this many clients for this long, measured; with the relay on, returns once it has drained. */
-    Result measure(int clients, int seconds) throws Exception {
+    /** Load on this path at this many clients for this long, measured; with the relay on, returns once drained. */
+    Result measure(Path path, int clients, int seconds) throws Exception {
         CpuUse cpu = CpuUse.start(system.paymentPid(), system.identityPid());
         JitShare jit = JitShare.start(system.paymentPid(), system.identityPid());
         Instant phaseStart = Instant.now();
-        Load load = load(clients, seconds);
+        Load load = ClosedLoop.run(clients, seconds,
+                path == Path.NEW_PURCHASE ? sender::sendNext : sender::sendUnchanged);
         double rate = load.latencies().count() / (double) seconds;
         CpuPerEvent cpuPerEvent = cpu.perEvent(load.latencies().count());
         JitShares jitShares = jit.shares();
@@ -49,37 +62,14 @@ final class Ingest {
         String perRequest = null;
         if (relay) {
             system.awaitDrained(Duration.ofMinutes(5));
-            perRequest = system.plansPerRelayRequestSince(phaseStart);
+            perRequest = path == Path.NEW_PURCHASE ? system.plansPerRelayRequestSince(phaseStart) : null;
         }
-        return new Result(rate, load.latencies(), load.errors(), cpuPerEvent, jitShares, perTransaction, perRequest);
+        return new Result(path, rate, load.latencies(), load.errors(), cpuPerEvent, jitShares, perTransaction,
+                system.plansChangedSince(phaseStart), perRequest);
     }
 
-    /** What the clients saw: the latency of each accepted event (200) and how many were not accepted. */
-    record Load(Latencies latencies, long errors) {
-    }
-
-    /** Load at this many clients for this long, not measured beyond what the clients saw (the warm-up's). */
+    /** New purchases at this many clients for this long, not measured beyond what the clients saw (the warm-up's). */
     Load load(int clients, int seconds) {
-        Latencies latencies = new Latencies();
-        AtomicLong errors = new AtomicLong();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        // One platform thread per client, blocking in its socket read as pgbench's clients do: a virtual thread
-        // would go through the JDK's poller thread and a carrier on every response, two more wake-ups per request
-        // on the two cores the services share.
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            for (int c = 0; c < clients; c++) {
-                pool.submit(() -> {
-                    while (System.nanoTime() < deadline) {
-                        long started = System.nanoTime();
-                        if (sender.sendNext() == 200) {
-                            latencies.add(System.nanoTime() - started);
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    }
-                });
-            }
-        }
-        return new Load(latencies, errors.get());
+        return ClosedLoop.run(clients, seconds, sender::sendNext);
     }
 }

@@ -21,42 +21,55 @@ final class ProcessSampling {
 
     /**
      * CPU time (user + system) spent by payment-service, identity-service, all PostgreSQL processes, the load
-     * generator and the whole machine from {@link #start} on.
+     * generator and the whole machine from {@link #start} on. PostgreSQL's is summed per process over those alive at
+     * the end: a backend that exits during the phase (another client's) takes its ticks with it, and a total taken
+     * over all processes went negative when one did.
      */
-    record CpuUse(long paymentPid, long identityPid, long[] before) {
+    record CpuUse(long paymentPid, long identityPid, long[] before, Map<Long, Long> postgresBefore) {
         static CpuUse start(long paymentPid, long identityPid) throws IOException {
-            return new CpuUse(paymentPid, identityPid, read(paymentPid, identityPid));
+            return new CpuUse(paymentPid, identityPid, read(paymentPid, identityPid), postgresTicks());
         }
 
         /** CPU ms per event since the start, {@code events} being what the phase did. */
         CpuPerEvent perEvent(long events) throws IOException {
             long[] after = read(paymentPid, identityPid);
+            long postgres = 0;
+            for (Map.Entry<Long, Long> process : postgresTicks().entrySet()) {
+                postgres += process.getValue() - postgresBefore.getOrDefault(process.getKey(), 0L);
+            }
             double[] ms = new double[after.length];
             for (int i = 0; i < after.length; i++) {
-                ms[i] = events == 0 ? 0 : (after[i] - before[i]) * MS_PER_TICK / events;
+                long spent = i == 2 ? postgres : after[i] - before[i];
+                ms[i] = events == 0 ? 0 : spent * MS_PER_TICK / events;
             }
             return new CpuPerEvent(ms[0], ms[1], ms[2], ms[3], ms[4]);
         }
 
-        private static long[] read(long paymentPid, long identityPid) throws IOException {
-            long postgres = 0;
+        /** Ticks of each PostgreSQL process by pid. */
+        private static Map<Long, Long> postgresTicks() throws IOException {
+            Map<Long, Long> ticks = new HashMap<>();
             try (var processes = Files.list(Path.of("/proc"))) {
                 for (Path dir : processes.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList()) {
                     try {
                         if (Files.readString(dir.resolve("comm")).trim().equals("postgres")) {
-                            postgres += ticks(dir);
+                            ticks.put(Long.parseLong(dir.getFileName().toString()), ticks(dir));
                         }
                     } catch (IOException gone) {
                         // A process that ended between listing and reading.
                     }
                 }
             }
+            return ticks;
+        }
+
+        /** payment, identity, (postgres: see postgresTicks), load generator, machine. */
+        private static long[] read(long paymentPid, long identityPid) throws IOException {
             String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().split("\\s+");
             long busy = 0;
             for (int field : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
                 busy += Long.parseLong(machine[field]);
             }
-            return new long[] {ticks(process(paymentPid)), ticks(process(identityPid)), postgres,
+            return new long[] {ticks(process(paymentPid)), ticks(process(identityPid)), 0,
                     ticks(Path.of("/proc/self")), busy};
         }
     }

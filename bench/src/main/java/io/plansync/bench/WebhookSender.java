@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load generator's one request: a signed {@code payment_intent.succeeded} webhook for the next purchase, sent to
- * payment-service as Stripe would send it. Shared by the phases' threads.
+ * payment-service (or the peer) as Stripe would send it. Shared by the phases' threads.
  */
 final class WebhookSender implements AutoCloseable {
     // HTTP/1.1 with keep-alive, as Stripe sends webhooks; no automatic retries, so every failure counts as an error.
@@ -34,6 +34,7 @@ final class WebhookSender implements AutoCloseable {
     private final String secret;
     private final List<String> users;
     private final AtomicLong nextUser = new AtomicLong();
+    private final AtomicLong nextRepeat = new AtomicLong();
 
     /** @param users the ids of the users the events go to, in turn */
     WebhookSender(String webhookUrl, String secret, List<String> users) {
@@ -49,7 +50,18 @@ final class WebhookSender implements AutoCloseable {
 
     /** As {@link #sendNext()}, under the given event id. */
     int sendNext(String eventId) {
-        Purchase purchase = nextPurchase();
+        return send(eventId, nextPurchase());
+    }
+
+    /**
+     * A new event for a purchase that changes no plan: a user who has bought already buys the plan they hold again
+     * (a new payment, no plan change, nothing to sync). @return as {@link #sendNext()}
+     */
+    int sendUnchanged() {
+        return send("evt_bench_" + UUID.randomUUID(), repeatPurchase());
+    }
+
+    private int send(String eventId, Purchase purchase) {
         long created = Instant.now().getEpochSecond();
         String payload = StripeWebhooks.paymentIntentSucceeded(eventId, created, "pi_" + UUID.randomUUID(),
                 purchase.user(), purchase.plan(), purchase.amount(), "usd");
@@ -77,7 +89,27 @@ final class WebhookSender implements AutoCloseable {
     private Purchase nextPurchase() {
         long n = nextUser.getAndIncrement();
         boolean even = (n / users.size()) % 2 == 0;
-        return new Purchase(users.get((int) (n % users.size())), even ? "pro" : "enterprise", even ? 2900 : 9900);
+        return purchase((int) (n % users.size()), even);
+    }
+
+    /**
+     * The next repeat: the users who have bought (the first {@code n} when fewer than all) in turn, each buying the
+     * plan of their last purchase, which was on the last pass of {@link #nextPurchase} that reached them. Sent only
+     * while no new purchase is (the no-change phase), so that the pass cannot move under it.
+     */
+    private Purchase repeatPurchase() {
+        long n = nextUser.get();
+        if (n == 0) {
+            throw new IllegalStateException("no user has bought yet: nothing to buy again");
+        }
+        int size = users.size();
+        int user = (int) (nextRepeat.getAndIncrement() % Math.min(n, size));
+        long last = user + (n - 1 - user) / size * size; // the last purchase index that reached this user
+        return purchase(user, (last / size) % 2 == 0);
+    }
+
+    private Purchase purchase(int user, boolean pro) {
+        return new Purchase(users.get(user), pro ? "pro" : "enterprise", pro ? 2900 : 9900);
     }
 
     @Override

@@ -45,8 +45,10 @@ class LedgerScriptTest {
         Files.writeString(script, LedgerStatements.pgbenchScript());
         URI uri = URI.create(database.url().substring("jdbc:".length()));
 
+        // As the benchmark's ceiling runs it: users in turn (here 20 purchases over 1000 users, so 20 users).
         ProcessBuilder pgbench = new ProcessBuilder(List.of("pgbench", "-n", "-M", "prepared", "-f",
-                script.toString(), "-c", "2", "-t", "10", "-h", uri.getHost(), "-p", Integer.toString(uri.getPort()),
+                script.toString(), "-D", "users=1000", "-D", "clients=2", "-D", "turn=-1", "-c", "2", "-t", "10",
+                "-h", uri.getHost(), "-p", Integer.toString(uri.getPort()),
                 "-U", database.user(), uri.getPath().substring(1))).redirectErrorStream(true);
         pgbench.environment().put("PGPASSWORD", database.password());
         Process process = pgbench.start();
@@ -58,7 +60,8 @@ class LedgerScriptTest {
         try (Connection jdbc = database.connect()) {
             assertThat(count(jdbc, "select count(*) from stripe_events where outcome = 'accepted'")).isEqualTo(20);
             assertThat(count(jdbc, "select count(*) from payments where status = 'succeeded'")).isEqualTo(20);
-            assertThat(count(jdbc, "select count(*) from outbox")).isPositive();
+            assertThat(count(jdbc, "select count(distinct user_id) from user_plans")).isEqualTo(20);
+            assertThat(count(jdbc, "select count(*) from outbox")).isEqualTo(20);
         }
     }
 
