@@ -13,8 +13,10 @@ import java.util.Set;
  * @param clientCounts     --clients 8,32,64
  * @param rounds           --rounds: pgbench-then-ingest rounds per client count (the median round is reported)
  * @param rate             --rate: events per second in the sync latency phase
- * @param latencySeconds   --latency-seconds
- * @param backlog          --backlog: plans queued while identity-service is down
+ * @param latencySeconds   --latency-seconds: the sync latency phase, and the ingest-during-drain phase's load with
+ *                         no drain going on
+ * @param backlog          --backlog: plans queued while identity-service is down (the backlog drain, and the
+ *                         ingest-during-drain phase's backlog)
  * @param users            --users: events go to them in turn
  * @param warmupSeconds    --warmup: seconds at 32 clients, not measured, before the JIT is checked
  * @param warmupMaxSeconds --warmup-max: the most the warm-up takes, settled or not
@@ -25,10 +27,18 @@ import java.util.Set;
  * @param paymentJvm       --payment-jvm: extra JVM options for payment-service
  * @param reconcileUsers   --reconcile-users: users a reconciliation compares with identity-service (0: skip it)
  * @param peer             --peer: also load the peer (bench/peer, installed by bench/run) in every round
+ * @param slowBacklog      --slow-backlog: plans the relay drains with identity-service answering at once, then again
+ *                         with it answering --slow-delay later (0: skip, and no proxy in front of identity-service)
+ * @param slowDelayMillis  --slow-delay: milliseconds added to each of identity-service's answers in that drain
+ * @param drainLoadRate    --drain-load-rate: webhooks per second sent while the --backlog drains, and without a
+ *                         drain for comparison (0: skip)
+ * @param identityClients  --identity-clients 1,2,4: batches in flight straight to identity-service's batch
+ *                         endpoint, --seconds each (0: skip)
  */
 record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rate, int latencySeconds, int backlog,
                     int users, int warmupSeconds, int warmupMaxSeconds, boolean relay, boolean aot, String maxBackoff,
-                    List<String> identityJvm, List<String> paymentJvm, int reconcileUsers, boolean peer) {
+                    List<String> identityJvm, List<String> paymentJvm, int reconcileUsers, boolean peer,
+                    int slowBacklog, int slowDelayMillis, int drainLoadRate, List<Integer> identityClients) {
 
     /** Options that mean "on" when given without a value. */
     private static final Set<String> FLAGS = Set.of("peer");
@@ -42,7 +52,7 @@ record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rat
         }
         return new BenchOptions(
                 number(given, "seconds", 10),
-                Arrays.stream(given.getOrDefault("clients", "8,32,64").split(",")).map(Integer::parseInt).toList(),
+                numbers(given.getOrDefault("clients", "8,32,64")),
                 Math.max(1, number(given, "rounds", 3)),
                 number(given, "rate", 500),
                 number(given, "latency-seconds", 20),
@@ -56,11 +66,20 @@ record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rat
                 words(given.get("identity-jvm")),
                 words(given.get("payment-jvm")),
                 number(given, "reconcile-users", 200_000),
-                "on".equals(given.get("peer")));
+                "on".equals(given.get("peer")),
+                number(given, "slow-backlog", 20_000),
+                number(given, "slow-delay", 20),
+                number(given, "drain-load-rate", 300),
+                numbers(given.getOrDefault("identity-clients", "1,2,4")));
     }
 
     private static int number(Map<String, String> given, String name, int fallback) {
         return Integer.parseInt(given.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    /** e.g. "1,2,4"; "0" is none. */
+    private static List<Integer> numbers(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).filter(n -> n > 0).toList();
     }
 
     private static List<String> words(String value) {

@@ -1,5 +1,6 @@
 package io.plansync.bench;
 
+import com.nimbusds.jose.jwk.ECKey;
 import io.plansync.contracts.OutboxState;
 import io.plansync.support.keys.PemKeys;
 import io.plansync.testing.ServiceProcess;
@@ -8,6 +9,10 @@ import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,14 +35,21 @@ import java.util.concurrent.TimeUnit;
  * The system under test: identity-service and payment-service started from their jars as separate processes, each
  * on a fresh database of the shared PostgreSQL, and what the phases ask of it between loads (users, the outbox,
  * vacuum, counts). Closing it stops both services gracefully, so that a profiler attached with --payment-jvm writes
- * its output.
+ * its output. Unless --slow-backlog is 0 (or --relay off), payment-service reaches identity-service through a
+ * {@link DelayingProxy} for the whole run, so that one phase can slow identity-service down; while identity-service
+ * is killed, the proxy refuses connections as identity-service's port would.
  */
 final class BenchSystem implements AutoCloseable {
     /**
      * As the Dockerfiles and plansync-local run them: full JIT, serial GC, a heap that starts small and grows only as
      * needed (with -Xms defaulting to the cap, all 192 MB were committed and resident from the start).
      */
-    private static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx192m");
+    private static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx192m",
+            "-XX:TrimNativeHeapInterval=5000");
+    /** With the trim, what keeps glibc's retained native memory small (the Docker images set both). */
+    private static final Map<String, String> SERVICE_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+    /** What payment-service's relays LISTEN on (OutboxWakeups.CHANNEL). */
+    private static final String OUTBOX_CHANNEL = "plansync_outbox";
 
     private final BenchOptions options;
     private final String webhookSecret = "whsec_bench_" + UUID.randomUUID().toString().replace("-", "");
@@ -47,9 +59,13 @@ final class BenchSystem implements AutoCloseable {
     private final String adminPassword = "bench admin " + UUID.randomUUID();
     private final ServiceProcess identity;
     private final ServiceProcess payment;
+    /** Signs payment-service's service tokens; the benchmark signs its own calls to identity-service with it too. */
+    private final ECKey paymentKey = PemKeys.generate();
+    /** Between payment-service and identity-service; null when no phase needs it. */
+    private final DelayingProxy identityProxy;
 
     /** Creates both databases; {@link #start} starts the services. */
-    BenchSystem(BenchOptions options) {
+    BenchSystem(BenchOptions options) throws IOException {
         this.options = options;
         int identityPort = ServiceProcess.freePort();
         int paymentPort = ServiceProcess.freePort();
@@ -61,15 +77,21 @@ final class BenchSystem implements AutoCloseable {
         Map<String, String> identityEnv = new HashMap<>(SystemWiring.environment("identity", wires));
         identityEnv.putAll(Map.of("IDENTITY_ARGON2_MEMORY_KIB", "1024", "IDENTITY_ARGON2_ITERATIONS", "1",
                 "PLANSYNC_KEY_ENCRYPTION_KEY", TestKeys.newKeyEncryptionKey(), "LOG_LEVEL", "WARN"));
+        identityEnv.putAll(SERVICE_ENV);
         identity = ServiceProcess.of("identity-service", identityPort, identityEnv);
+        identityProxy = options.relay() && options.slowBacklog() > 0 ? new DelayingProxy(identityPort) : null;
+        if (identityProxy != null) {
+            wires.put("identity.url", identityProxy.url());
+        }
         Map<String, String> env = new HashMap<>(SystemWiring.environment("payment", wires));
-        env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", PemKeys.toPem(PemKeys.generate()));
+        env.put("PAYMENT_SERVICE_TOKEN_SIGNING_KEY", PemKeys.toPem(paymentKey));
         env.put("PLANSYNC_OUTBOX_MAX_BACKOFF", options.maxBackoff());
         env.put("PLANSYNC_RECONCILE_ENABLED", "false");
         env.put("PLANSYNC_ACCEPT_EXTERNAL_PAYMENT_INTENTS", "true");
         // --relay off: the webhook path alone, to tell its cost from the relay's and identity-service's.
         env.put("PLANSYNC_OUTBOX_RELAY_ENABLED", Boolean.toString(options.relay()));
         env.put("LOG_LEVEL", "WARN");
+        env.putAll(SERVICE_ENV);
         payment = ServiceProcess.of("payment-service", paymentPort, env);
     }
 
@@ -136,14 +158,33 @@ final class BenchSystem implements AutoCloseable {
         return identity.pid();
     }
 
-    /** An outage: kill -9, no graceful shutdown. */
-    void killIdentity() {
+    /**
+     * An outage: kill -9, no graceful shutdown. The proxy, if any, stops listening too, so that payment-service's
+     * connections are refused as they would be with no proxy in between.
+     */
+    void killIdentity() throws IOException {
+        if (identityProxy != null) {
+            identityProxy.cutOff();
+        }
         identity.kill();
     }
 
     /** Starts identity-service again, with the JVM options it last ran with. */
-    void restartIdentity() {
+    void restartIdentity() throws IOException {
         identity.start();
+        if (identityProxy != null) {
+            identityProxy.reconnect();
+        }
+    }
+
+    /** payment-service's service-token signing key (private), whose public half identity-service trusts. */
+    ECKey paymentKey() {
+        return paymentKey;
+    }
+
+    /** Between payment-service and identity-service; null under --slow-backlog 0 or --relay off. */
+    DelayingProxy identityProxy() {
+        return identityProxy;
     }
 
     TestDatabases.Database identityDb() {
@@ -193,14 +234,26 @@ final class BenchSystem implements AutoCloseable {
 
     /** Waits until no outbox row is pending or retrying. @return how many still are at the deadline */
     long awaitDrained(Duration timeout) throws Exception {
+        return awaitDrained(timeout, Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits until no outbox row up to {@code lastId} (the rows written so far, see {@link #lastOutboxId}) is pending
+     * or retrying, whatever is written after it. @return how many still are at the deadline
+     */
+    long awaitDrained(Duration timeout, long lastId) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         long waiting;
         do {
             try (Connection connection = paymentDb.connect();
-                 ResultSet count = connection.createStatement().executeQuery(
-                         "select count(*) from outbox where state in " + OutboxState.Names.SQL_WAITING)) {
-                count.next();
-                waiting = count.getLong(1);
+                 PreparedStatement select = connection.prepareStatement(
+                         "select count(*) from outbox where state in " + OutboxState.Names.SQL_WAITING
+                                 + " and id <= ?")) {
+                select.setLong(1, lastId);
+                try (ResultSet count = select.executeQuery()) {
+                    count.next();
+                    waiting = count.getLong(1);
+                }
             }
             if (waiting > 0) {
                 Thread.sleep(50);
@@ -249,6 +302,73 @@ final class BenchSystem implements AutoCloseable {
                 + "where outcome = 'delivered' and attempted_at >= ?", since, "rounds");
     }
 
+    /**
+     * Makes every waiting outbox row due now and wakes the relays (payment-service's LISTEN channel), as if the
+     * retry backoff an outage left had run out: for a phase that times the relay's pace, not the backoff.
+     * @return the rows made due
+     */
+    int makeOutboxDueNow() throws SQLException {
+        try (Connection connection = paymentDb.connect(); Statement statement = connection.createStatement()) {
+            int due = statement.executeUpdate("update outbox set next_attempt_at = now() where state in "
+                    + OutboxState.Names.SQL_WAITING + " and next_attempt_at > now()");
+            statement.execute("select pg_notify('" + OUTBOX_CHANNEL + "', '')");
+            return due;
+        }
+    }
+
+    /** The sum over label sets of a metric in payment-service's /prometheus (management port), e.g. a timer's _sum. */
+    double paymentMetric(String name) throws IOException, InterruptedException {
+        String text;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            text = http.send(HttpRequest.newBuilder(URI.create(payment.managementUrl() + "/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** The id of the last outbox row written so far (0 when none). */
+    long lastOutboxId() throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             ResultSet id = connection.createStatement().executeQuery("select coalesce(max(id), 0) from outbox")) {
+            id.next();
+            return id.getLong(1);
+        }
+    }
+
+    /**
+     * Plans the relay delivered since a time, in how many requests, when the first of them was sent, and how many
+     * requests failed (their rows retried) in that time.
+     */
+    record Deliveries(long plans, long requests, Instant first, long failedRequests) {
+        double plansPerRequest() {
+            return requests == 0 ? 0 : plans / (double) requests;
+        }
+    }
+
+    /** The relay's deliveries since a time: one request's rows share their attempted_at. */
+    Deliveries deliveriesSince(Instant since) throws SQLException {
+        try (Connection connection = paymentDb.connect();
+             PreparedStatement select = connection.prepareStatement("select count(*) filter (where delivered), "
+                     + "count(distinct attempted_at) filter (where delivered), min(attempted_at) filter (where "
+                     + "delivered), count(distinct attempted_at) filter (where not delivered) from (select "
+                     + "attempted_at, outcome = 'delivered' as delivered from outbox_attempts "
+                     + "where attempted_at >= ?) a")) {
+            select.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet found = select.executeQuery()) {
+                found.next();
+                Timestamp first = found.getTimestamp(3);
+                return new Deliveries(found.getLong(1), found.getLong(2), first == null ? null : first.toInstant(),
+                        found.getLong(4));
+            }
+        }
+    }
+
     /** Outbox rows written since: plan changes, each to be synced. */
     long plansChangedSince(Instant since) throws SQLException {
         try (Connection connection = paymentDb.connect();
@@ -285,8 +405,11 @@ final class BenchSystem implements AutoCloseable {
 
     /** Graceful stops (SIGTERM), payment-service first. */
     @Override
-    public void close() {
+    public void close() throws IOException {
         payment.stop();
         identity.stop();
+        if (identityProxy != null) {
+            identityProxy.close();
+        }
     }
 }

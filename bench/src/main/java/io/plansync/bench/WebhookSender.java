@@ -2,14 +2,10 @@ package io.plansync.bench;
 
 import io.plansync.testing.StripeWebhooks;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -22,14 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * payment-service (or the peer) as Stripe would send it. Shared by the phases' threads.
  */
 final class WebhookSender implements AutoCloseable {
-    // HTTP/1.1 with keep-alive, as Stripe sends webhooks; no automatic retries, so every failure counts as an error.
-    private final CloseableHttpClient http = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnTotal(512).setMaxConnPerRoute(512)
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(5)).setSocketTimeout(Timeout.ofSeconds(30)).build())
-                    .build())
-            .disableAutomaticRetries().build();
+    private final CloseableHttpClient http = LoadClients.pooled(512);
     private final String webhookUrl;
     private final String secret;
     private final List<String> users;

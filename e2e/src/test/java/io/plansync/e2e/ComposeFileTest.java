@@ -186,7 +186,8 @@ class ComposeFileTest {
                     .contains("EXPOSE " + (service.startsWith("identity") ? "8081" : "8082"))
                     .contains("-pl " + service)
                     // The memory settings bench/RESULTS.md measured (peak resident memory under load).
-                    .contains("JAVA_TOOL_OPTIONS=\"-XX:+UseSerialGC -Xms64m -Xmx192m\"");
+                    .contains("ENV MALLOC_ARENA_MAX=2")
+                    .contains("JAVA_TOOL_OPTIONS=\"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TrimNativeHeapInterval=5000\"");
         }
     }
 

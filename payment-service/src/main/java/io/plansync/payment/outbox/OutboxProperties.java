@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * plansync.outbox.*: how the relay retries, how much it sends in one request (at most identity's batch limit) and
- * how many workers deliver at once on this replica.
+ * how many workers deliver at once on this replica: steady workers always, surge workers while a backlog is due.
  */
 @ConfigurationProperties("plansync.outbox")
 public record OutboxProperties(@NotNull Duration initialBackoff,
@@ -18,6 +18,7 @@ public record OutboxProperties(@NotNull Duration initialBackoff,
                                @Min(1) int maxAttempts,
                                @Min(1) @Max(PlanChangeBatch.MAX_CHANGES) int batchSize,
                                @Min(1) @Max(8) int relayWorkers,
+                               @Min(0) @Max(8) int relaySurgeWorkers,
                                @NotNull Duration linger,
                                @NotNull Duration pollInterval,
                                boolean relayEnabled,

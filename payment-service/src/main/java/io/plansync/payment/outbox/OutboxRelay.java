@@ -27,6 +27,10 @@ import java.util.concurrent.CompletionStage;
  * workers and replicas share the work), delivers them in one request with one service token, and records every
  * row's outcome before committing. It wakes on LISTEN/NOTIFY when rows commit, and polls as a backstop.
  *
+ * <p>Steady workers ({@code relay-workers}) claim whatever is due. Surge workers ({@code relay-surge-workers}) join
+ * in only while rounds find full batches due (a backlog, see {@link BacklogSignal}), so that rows trickling in still
+ * share large batches while a backlog drains with more requests in flight.
+ *
  * <p>On a graceful shutdown each worker finishes the batch it holds (delivers it and commits every row's outcome,
  * which releases the rows) and claims no more.
  */
@@ -44,6 +48,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private final DataSource dataSource;
     private final List<Thread> workers = new ArrayList<>();
     private final List<CompletableFuture<Void>> stopped = new ArrayList<>();
+    private final BacklogSignal backlog = new BacklogSignal();
     private volatile boolean running;
 
     public OutboxRelay(Outbox outbox, DeliverPlanChanges deliver, TransactionOperations<Connection> transactions,
@@ -65,16 +70,23 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         }
         running = true;
         for (int i = 0; i < properties.relayWorkers(); i++) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            stopped.add(done);
-            workers.add(Thread.ofPlatform().name("outbox-relay-" + i).daemon(true).start(() -> {
-                try {
-                    run();
-                } finally {
-                    done.complete(null);
-                }
-            }));
+            startWorker("outbox-relay-" + i, this::run);
         }
+        for (int i = 0; i < properties.relaySurgeWorkers(); i++) {
+            startWorker("outbox-relay-surge-" + i, this::surge);
+        }
+    }
+
+    private void startWorker(String name, Runnable work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stopped.add(done);
+        workers.add(Thread.ofPlatform().name(name).daemon(true).start(() -> {
+            try {
+                work.run();
+            } finally {
+                done.complete(null);
+            }
+        }));
     }
 
     /**
@@ -91,7 +103,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private void work(OutboxWakeups wakeups) {
         while (running) {
             try {
-                int handled = relayBatch();
+                int handled = relayRound();
                 if (handled > 0 && handled < properties.batchSize() && properties.linger().isPositive()) {
                     // Rows are trickling in: let a batch gather (one token, request and commit for many) instead
                     // of paying all three for every row or two.
@@ -111,6 +123,37 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
                 sleepQuietly(Duration.ofSeconds(1));
             }
         }
+    }
+
+    /**
+     * A surge worker: parked (no LISTEN connection of its own) until a round finds a full batch due, then rounds back
+     * to back until one finds less.
+     */
+    private void surge() {
+        while (running) {
+            try {
+                if (backlog.await(properties.pollInterval())) {
+                    while (running && relayRound() == properties.batchSize()) {
+                        // A backlog: keep going.
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Outbox relay round failed; retrying shortly", e);
+                sleepQuietly(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** {@link #relayBatch}, waking the surge workers when the batch was full. */
+    private int relayRound() {
+        int handled = relayBatch();
+        if (handled == properties.batchSize()) {
+            backlog.fullRound();
+        }
+        return handled;
     }
 
     /** One round: claim, deliver in one request, record, commit. @return how many rows it handled */
@@ -194,6 +237,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     @Override
     public CompletionStage<?> shutdownGracefully() {
         running = false;
+        backlog.fullRound(); // parked surge workers see running is false and stop
         if (!stopped.isEmpty()) {
             try {
                 // Workers waiting for a notification wake now instead of at their next poll.
