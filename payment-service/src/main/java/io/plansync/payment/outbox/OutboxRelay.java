@@ -101,20 +101,41 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     }
 
     private void work(OutboxWakeups wakeups) {
+        whileRunning(() -> {
+            int handled = relayRound();
+            if (handled > 0 && handled < properties.batchSize() && properties.linger().isPositive()) {
+                // Rows are trickling in: let a batch gather (one token, request and commit for many) instead of
+                // paying all three for every row or two.
+                Thread.sleep(properties.linger());
+            } else if (handled == 0) {
+                // Due rows another worker or replica holds count in nextDueAt too: never wait less than the floor,
+                // or this worker would spin on empty claims until they are done. New rows notify.
+                wakeups.await(max(untilNextDue(), IDLE_FLOOR));
+            } else if (handled < properties.batchSize()) {
+                wakeups.await(untilNextDue());
+            }
+        });
+    }
+
+    /**
+     * A surge worker: parked (no LISTEN connection of its own) until a round finds a full batch due, then rounds back
+     * to back until one finds less.
+     */
+    private void surge() {
+        whileRunning(() -> {
+            if (backlog.await(properties.pollInterval())) {
+                while (running && relayRound() == properties.batchSize()) {
+                    // A backlog: keep going.
+                }
+            }
+        });
+    }
+
+    /** A worker's loop until shutdown: a failed step is logged and tried again a second later. */
+    private void whileRunning(Step step) {
         while (running) {
             try {
-                int handled = relayRound();
-                if (handled > 0 && handled < properties.batchSize() && properties.linger().isPositive()) {
-                    // Rows are trickling in: let a batch gather (one token, request and commit for many) instead
-                    // of paying all three for every row or two.
-                    Thread.sleep(properties.linger());
-                } else if (handled == 0) {
-                    // Due rows another worker or replica holds count in nextDueAt too: never wait less than the
-                    // floor, or this worker would spin on empty claims until they are done. New rows notify.
-                    wakeups.await(max(untilNextDue(), IDLE_FLOOR));
-                } else if (handled < properties.batchSize()) {
-                    wakeups.await(untilNextDue());
-                }
+                step.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -125,26 +146,10 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         }
     }
 
-    /**
-     * A surge worker: parked (no LISTEN connection of its own) until a round finds a full batch due, then rounds back
-     * to back until one finds less.
-     */
-    private void surge() {
-        while (running) {
-            try {
-                if (backlog.await(properties.pollInterval())) {
-                    while (running && relayRound() == properties.batchSize()) {
-                        // A backlog: keep going.
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("Outbox relay round failed; retrying shortly", e);
-                sleepQuietly(Duration.ofSeconds(1));
-            }
-        }
+    /** One step of a worker's loop: a round, and its wait. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws InterruptedException;
     }
 
     /** {@link #relayBatch}, waking the surge workers when the batch was full. */
