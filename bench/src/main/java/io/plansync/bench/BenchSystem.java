@@ -302,6 +302,18 @@ final class BenchSystem implements AutoCloseable {
                 + "where outcome = 'delivered' and attempted_at >= ?", since, "rounds");
     }
 
+    /** payment-service's count of rounds run by its surge relay workers so far. */
+    double surgeRounds() throws IOException, InterruptedException {
+        return paymentMetric("plansync_outbox_surge_rounds_total");
+    }
+
+    /** {@link #plansPerRelayRequestSince}, and how many rounds the surge workers ran since the count was {@code before}. */
+    String relayRoundsSince(Instant since, double surgeRoundsBefore)
+            throws SQLException, IOException, InterruptedException {
+        return plansPerRelayRequestSince(since) + String.format(Locale.ROOT, "; surge workers' rounds %.0f",
+                surgeRounds() - surgeRoundsBefore);
+    }
+
     /**
      * Makes every waiting outbox row due now and wakes the relays (payment-service's LISTEN channel), as if the
      * retry backoff an outage left had run out: for a phase that times the relay's pace, not the backoff.

@@ -53,6 +53,7 @@ final class Ingest {
         CpuUse cpu = CpuUse.start(system.paymentPid(), system.identityPid());
         JitShare jit = JitShare.start(system.paymentPid(), system.identityPid());
         Instant phaseStart = Instant.now();
+        double surgeRounds = relay ? system.surgeRounds() : 0;
         Load load = ClosedLoop.run(clients, seconds,
                 path == Path.NEW_PURCHASE ? sender::sendNext : sender::sendUnchanged);
         double rate = load.latencies().count() / (double) seconds;
@@ -62,7 +63,7 @@ final class Ingest {
         String perRequest = null;
         if (relay) {
             system.awaitDrained(Duration.ofMinutes(5));
-            perRequest = path == Path.NEW_PURCHASE ? system.plansPerRelayRequestSince(phaseStart) : null;
+            perRequest = path == Path.NEW_PURCHASE ? system.relayRoundsSince(phaseStart, surgeRounds) : null;
         }
         return new Result(path, rate, load.latencies(), load.errors(), cpuPerEvent, jitShares, perTransaction,
                 system.plansChangedSince(phaseStart), perRequest);

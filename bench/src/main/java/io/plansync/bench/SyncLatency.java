@@ -44,6 +44,7 @@ final class SyncLatency {
         AtomicLong errors = new AtomicLong();
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         Instant phaseStart = Instant.now();
+        double surgeRounds = system.surgeRounds();
         long start = System.nanoTime();
         int total = rate * seconds;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -64,7 +65,7 @@ final class SyncLatency {
             }
         }
         system.awaitDrained(Duration.ofMinutes(5));
-        String plansPerRequest = system.plansPerRelayRequestSince(phaseStart);
+        String plansPerRequest = system.relayRoundsSince(phaseStart, surgeRounds);
         Latencies latencies = new Latencies();
         try (Connection connection = system.identityDb().connect();
              PreparedStatement select = connection.prepareStatement(

@@ -47,6 +47,11 @@ public class OutboxMetrics {
                 .map(oldest -> Math.max(0, Duration.between(oldest, Instant.now()).toSeconds())).orElse(0L));
     }
 
+    /** A round run by a surge worker: how often a backlog called them in, and for how long. */
+    void surgeRound() {
+        registry.counter("plansync.outbox.surge.rounds").increment();
+    }
+
     /** One delivery request (its latency) and each row it carried, by outcome. */
     void delivery(java.util.List<DeliverPlanChanges.Outcome> outcomes, long nanos) {
         // A histogram, so that alerts and dashboards read a true p99 (histogram_quantile over the _bucket series).

@@ -70,7 +70,7 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
         }
         running = true;
         for (int i = 0; i < properties.relayWorkers(); i++) {
-            startWorker("outbox-relay-" + i, this::run);
+            startWorker("outbox-relay-" + i, this::steady);
         }
         for (int i = 0; i < properties.relaySurgeWorkers(); i++) {
             startWorker("outbox-relay-surge-" + i, this::surge);
@@ -90,11 +90,12 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     }
 
     /**
-     * A worker: rounds back to back while a full batch is due, else waits for a notification or the next due row.
+     * A steady worker: rounds back to back while a full batch is due, else waits for a notification or the next due
+     * row.
      * Workers (and replicas) never share a row: each claims its own with SKIP LOCKED. Several per replica keep
      * identity busy while one of them waits for its answer or its commit.
      */
-    private void run() {
+    private void steady() {
         try (OutboxWakeups wakeups = new OutboxWakeups(dataSource)) {
             work(wakeups);
         }
@@ -124,9 +125,11 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private void surge() {
         whileRunning(() -> {
             if (backlog.await(properties.pollInterval())) {
-                while (running && relayRound() == properties.batchSize()) {
-                    // A backlog: keep going.
-                }
+                int handled;
+                do {
+                    handled = relayRound();
+                    metrics.surgeRound();
+                } while (running && handled == properties.batchSize());
             }
         });
     }

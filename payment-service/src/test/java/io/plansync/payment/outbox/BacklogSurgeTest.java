@@ -2,6 +2,7 @@ package io.plansync.payment.outbox;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.plansync.contracts.OutboxState;
@@ -11,6 +12,7 @@ import io.plansync.testing.JwksServer;
 import io.plansync.testing.StripeStandIn;
 import io.plansync.testing.TestDatabases;
 import io.plansync.testing.TestKeys;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,6 +52,9 @@ class BacklogSurgeTest implements TestPropertyProvider {
     private final WireMockServer identity = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     private final TestDatabases.Database database = TestDatabases.fresh("payments");
 
+    @Inject
+    MeterRegistry metrics;
+
     @Override
     public Map<String, String> getProperties() {
         identity.start();
@@ -81,6 +86,7 @@ class BacklogSurgeTest implements TestPropertyProvider {
         List<Long> sent = awaitRequests(4);
 
         assertThat(shortestGap(sent)).as("two requests in flight at once").isLessThan(ANSWER_MILLIS);
+        assertThat(surgeRounds()).isPositive();
     }
 
     @Test
@@ -89,6 +95,7 @@ class BacklogSurgeTest implements TestPropertyProvider {
         // The backlog's last requests answered and recorded: both workers idle, the surge worker parked.
         Eventually.await("every earlier row answered", Duration.ofSeconds(15), this::unansweredRows, n -> n == 0L);
         int before = identity.getAllServeEvents().size();
+        double surgeRoundsBefore = surgeRounds();
         queue(2);
         awaitRequests(before + 1);
         queue(2);
@@ -97,6 +104,7 @@ class BacklogSurgeTest implements TestPropertyProvider {
 
         assertThat(sent.getLast() - sent.get(before)).as("the second partial batch waited for the first's answer")
                 .isGreaterThanOrEqualTo(ANSWER_MILLIS - 50);
+        assertThat(surgeRounds()).isEqualTo(surgeRoundsBefore);
     }
 
     /** Due outbox rows for new users, committed together, and the relays woken as the ledger would wake them. */
@@ -113,6 +121,10 @@ class BacklogSurgeTest implements TestPropertyProvider {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private double surgeRounds() {
+        return metrics.counter("plansync.outbox.surge.rounds").count();
     }
 
     /** Rows not yet answered: each goes dead with its answer (one attempt allowed, no result in it). */
