@@ -23,6 +23,7 @@ public class OutboxMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> rowsByState = new ConcurrentHashMap<>();
     private final AtomicLong oldestWaitingSeconds = new AtomicLong();
+    private final AtomicLong surgeWorkersAtWork = new AtomicLong();
 
     public OutboxMetrics(Outbox outbox, MeterRegistry registry) {
         this.outbox = outbox;
@@ -34,6 +35,8 @@ public class OutboxMetrics {
         }
         Gauge.builder("plansync.outbox.oldest.waiting.seconds", oldestWaitingSeconds, AtomicLong::get)
                 .description("age of the oldest pending or retrying row").register(registry);
+        Gauge.builder("plansync.outbox.surge.workers", surgeWorkersAtWork, AtomicLong::get)
+                .description("surge workers running rounds now (0 while no backlog calls them in)").register(registry);
     }
 
     @Scheduled(fixedDelay = "10s", initialDelay = "2s")
@@ -50,6 +53,11 @@ public class OutboxMetrics {
     /** A round run by a surge worker: how often a backlog called them in, and for how long. */
     void surgeRound() {
         registry.counter("plansync.outbox.surge.rounds").increment();
+    }
+
+    /** A surge worker was called in by a backlog ({@code +1}) or went back to waiting for one ({@code -1}). */
+    void surgeWorkers(int change) {
+        surgeWorkersAtWork.addAndGet(change);
     }
 
     /** One delivery request (its latency) and each row it carried, by outcome. */

@@ -125,11 +125,16 @@ public class OutboxRelay implements ApplicationEventListener<ServerStartupEvent>
     private void surge() {
         whileRunning(() -> {
             if (backlog.await(properties.pollInterval())) {
-                int handled;
-                do {
-                    handled = relayRound();
-                    metrics.surgeRound();
-                } while (running && handled == properties.batchSize());
+                metrics.surgeWorkers(+1);
+                try {
+                    int handled;
+                    do {
+                        handled = relayRound();
+                        metrics.surgeRound();
+                    } while (running && handled == properties.batchSize());
+                } finally {
+                    metrics.surgeWorkers(-1);
+                }
             }
         });
     }

@@ -92,8 +92,11 @@ class BacklogSurgeTest implements TestPropertyProvider {
     @Test
     @Order(2)
     void rows_that_trickle_in_wait_for_the_steady_worker() {
-        // The backlog's last requests answered and recorded: both workers idle, the surge worker parked.
+        // The backlog's last requests answered and recorded, and the surge worker's round after its last full one
+        // run (it might otherwise claim the rows below): both workers idle, the surge worker parked.
         Eventually.await("every earlier row answered", Duration.ofSeconds(15), this::unansweredRows, n -> n == 0L);
+        Eventually.await("the surge worker parked", Duration.ofSeconds(15),
+                () -> metrics.get("plansync.outbox.surge.workers").gauge().value(), n -> n == 0.0);
         int before = identity.getAllServeEvents().size();
         double surgeRoundsBefore = surgeRounds();
         queue(2);
