@@ -1,5 +1,6 @@
 package io.plansync.payment.outbox;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,6 +25,7 @@ public class OutboxMetrics {
     private final Map<String, AtomicLong> rowsByState = new ConcurrentHashMap<>();
     private final AtomicLong oldestWaitingSeconds = new AtomicLong();
     private final AtomicLong surgeWorkersAtWork = new AtomicLong();
+    private final Counter surgeRounds;
 
     public OutboxMetrics(Outbox outbox, MeterRegistry registry) {
         this.outbox = outbox;
@@ -37,6 +39,9 @@ public class OutboxMetrics {
                 .description("age of the oldest pending or retrying row").register(registry);
         Gauge.builder("plansync.outbox.surge.workers", surgeWorkersAtWork, AtomicLong::get)
                 .description("surge workers running rounds now (0 while no backlog calls them in)").register(registry);
+        // Registered now, so that dashboards read 0 rather than no series before the first backlog.
+        surgeRounds = Counter.builder("plansync.outbox.surge.rounds").description("rounds run by surge workers")
+                .register(registry);
     }
 
     @Scheduled(fixedDelay = "10s", initialDelay = "2s")
@@ -52,7 +57,7 @@ public class OutboxMetrics {
 
     /** A round run by a surge worker: how often a backlog called them in, and for how long. */
     void surgeRound() {
-        registry.counter("plansync.outbox.surge.rounds").increment();
+        surgeRounds.increment();
     }
 
     /** A surge worker was called in by a backlog ({@code +1}) or went back to waiting for one ({@code -1}). */
