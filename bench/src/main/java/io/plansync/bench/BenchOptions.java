@@ -1,5 +1,7 @@
 package io.plansync.bench;
 
+import io.plansync.contracts.PlanChangeBatch;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +41,20 @@ record BenchOptions(int seconds, List<Integer> clientCounts, int rounds, int rat
                     int users, int warmupSeconds, int warmupMaxSeconds, boolean relay, boolean aot, String maxBackoff,
                     List<String> identityJvm, List<String> paymentJvm, int reconcileUsers, boolean peer,
                     int slowBacklog, int slowDelayMillis, int drainLoadRate, List<Integer> identityClients) {
+
+    /** The most --identity-clients: the phase's HTTP client pools this many connections. */
+    static final int MAX_IDENTITY_CLIENTS = 64;
+
+    /** Refuses, before anything is started, options a phase would only refuse after the earlier phases ran. */
+    BenchOptions {
+        if (identityClients.stream().anyMatch(n -> n > MAX_IDENTITY_CLIENTS)) {
+            throw new IllegalArgumentException("--identity-clients: at most " + MAX_IDENTITY_CLIENTS);
+        }
+        if (!identityClients.isEmpty() && users < PlanChangeBatch.MAX_CHANGES) {
+            throw new IllegalArgumentException("--users: at least " + PlanChangeBatch.MAX_CHANGES
+                    + " with --identity-clients (one batch holds that many users' changes)");
+        }
+    }
 
     /** Options that mean "on" when given without a value. */
     private static final Set<String> FLAGS = Set.of("peer");

@@ -51,7 +51,7 @@ final class IdentityBatchThroughput implements AutoCloseable {
     private static final Pattern RESULT = Pattern.compile("\"eventId\"");
     private static final long TOKEN_LIFETIME_SECONDS = 60;
 
-    private final CloseableHttpClient http = LoadClients.pooled(64);
+    private final CloseableHttpClient http = LoadClients.pooled(BenchOptions.MAX_IDENTITY_CLIENTS);
     private final BenchSystem system;
     private final List<String> users;
     private final ECDSASigner signer;

@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Webhook answers while a backlog drains: a steady webhook load (new purchases, open loop) first with nothing to
- * drain, then from identity-service's restart after an outage until the outage's backlog is delivered. The relay's
+ * drain, then from the end of an outage until the outage's backlog is delivered. The outage cuts payment-service off
+ * through the {@link DelayingProxy} when there is one, so that identity-service stays warm as it was for the first
+ * load and only the drain differs; without the proxy (--slow-backlog 0) identity-service is killed and restarted,
+ * and its cold start shares the cores with the drain too. The relay's
  * rounds and the webhooks' transactions share payment-service, its database and the two cores, and Stripe gives up
  * on a webhook that is not answered in time: a drain must not starve ingest. The load's own plan changes are synced
  * as they come, behind or between the backlog's batches; the drain is timed until the backlog's rows are delivered.
@@ -29,14 +32,17 @@ final class IngestDuringDrain {
      * @param drainSeconds from the restart until then
      * @param stillWaiting backlog rows not delivered when it gave up (10 minutes)
      */
-    record Result(int rate, Load quiet, int backlog, Load draining, double drainSeconds, long stillWaiting) {
+    record Result(int rate, Load quiet, int backlog, boolean identityRestarted, Load draining, double drainSeconds,
+                  long stillWaiting) {
         void addTo(Table table) {
             String at = "webhook answers at " + rate + " events/s";
+            String outage = identityRestarted ? "identity-service killed and restarted cold"
+                    : "identity-service cut off and reconnected, warm";
             table.add(at + ", nothing draining: p50 / p99", answers(quiet));
-            table.add(at + " while " + backlog + " plans drain: p50 / p99", answers(draining));
+            table.add(at + " while " + backlog + " plans drain (" + outage + "): p50 / p99", answers(draining));
             table.add("backlog drain: " + backlog + " plans, under " + rate + " webhooks/s",
                     String.format(Locale.ROOT, "%.1f s = %.0f plans/s%s", drainSeconds, backlog / drainSeconds,
-                            stillWaiting == 0 ? "" : " (" + stillWaiting + " still waiting)"));
+                            BacklogDrain.notDelivered(stillWaiting)));
         }
 
         private static String answers(Load load) {
@@ -51,10 +57,20 @@ final class IngestDuringDrain {
         system.awaitDrained(Duration.ofMinutes(5));
         system.vacuumIfAutovacuumIsOff();
 
-        system.killIdentity();
-        BacklogDrain.queue(sender, backlog);
+        DelayingProxy proxy = system.identityProxy();
+        long before = system.lastOutboxId();
+        if (proxy != null) {
+            proxy.cutOff();
+        } else {
+            system.killIdentity();
+        }
+        int plans = BacklogDrain.queue(sender, backlog);
         long lastOfBacklog = system.lastOutboxId();
-        system.restartIdentity();
+        if (proxy != null) {
+            proxy.reconnect();
+        } else {
+            system.restartIdentity();
+        }
         long started = System.nanoTime();
         var drained = new CompletableFuture<Void>();
         CompletableFuture<Load> load = CompletableFuture.supplyAsync(() -> {
@@ -74,6 +90,6 @@ final class IngestDuringDrain {
         double seconds = (System.nanoTime() - started) / 1e9;
         Load draining = load.get();
         system.awaitDrained(Duration.ofMinutes(5));
-        return new Result(rate, quiet, backlog, draining, seconds, waiting);
+        return new Result(rate, quiet, plans, proxy == null, draining, seconds, waiting + system.deadAfter(before));
     }
 }
