@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
  * drain, then from the end of an outage until the outage's backlog is delivered. The outage cuts payment-service off
  * through the {@link DelayingProxy} when there is one, so that identity-service stays warm as it was for the first
  * load and only the drain differs; without the proxy (--slow-backlog 0) identity-service is killed and restarted,
- * and its cold start shares the cores with the drain too. The relay's
- * rounds and the webhooks' transactions share payment-service, its database and the two cores, and Stripe gives up
- * on a webhook that is not answered in time: a drain must not starve ingest. The load's own plan changes are synced
- * as they come, behind or between the backlog's batches; the drain is timed until the backlog's rows are delivered.
+ * and its cold start shares the cores with the drain too. The relay's rounds and the webhooks' transactions share
+ * payment-service, its database and the two cores, and Stripe gives up on a webhook that is not answered in time: a
+ * drain must not starve ingest. The load's own plan changes are synced as they come, behind or between the
+ * backlog's batches; the drain is timed until the backlog's rows are delivered.
  */
 final class IngestDuringDrain {
     private final BenchSystem system;
@@ -28,9 +28,11 @@ final class IngestDuringDrain {
 
     /**
      * @param quiet        the load with nothing draining
-     * @param draining     the same load from identity-service's restart until the backlog was delivered
-     * @param drainSeconds from the restart until then
-     * @param stillWaiting backlog rows not delivered when it gave up (10 minutes)
+     * @param draining     the same load from the outage's end until the backlog was delivered
+     * @param backlog      the backlog's plans (new purchases answered 200)
+     * @param drainSeconds from the outage's end until then
+     * @param stillWaiting backlog rows not delivered when it gave up (10 minutes), and rows written since the outage
+     *                     began that went dead
      */
     record Result(int rate, Load quiet, int backlog, boolean identityRestarted, Load draining, double drainSeconds,
                   long stillWaiting) {
