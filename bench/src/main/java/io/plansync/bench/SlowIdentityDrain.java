@@ -62,7 +62,6 @@ final class SlowIdentityDrain {
         void addTo(Table table) {
             double directRate = (direct.rate() + directAgain.rate()) / 2;
             double directRound = (direct.roundMillis() + directAgain.roundMillis()) / 2;
-            double directRequest = (direct.requestMillis() + directAgain.requestMillis()) / 2;
             add(table, direct, "", "");
             add(table, slow, "", String.format(Locale.ROOT, "; %.2fx the 0-ms drains' mean", slow.rate() / directRate));
             add(table, directAgain, ", again", "");
@@ -88,10 +87,11 @@ final class SlowIdentityDrain {
         }
     }
 
-    Result run(int plans, Duration delay) throws Exception {
-        Drain direct = drain(plans, Duration.ZERO);
-        Drain slow = drain(plans, delay);
-        Drain directAgain = drain(plans, Duration.ZERO);
+    /** @param events new purchases sent for each drain (those answered 200 are its plans) */
+    Result run(int events, Duration delay) throws Exception {
+        Drain direct = drain(events, Duration.ZERO);
+        Drain slow = drain(events, delay);
+        Drain directAgain = drain(events, Duration.ZERO);
         return new Result(direct, slow, directAgain);
     }
 
