@@ -12,6 +12,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.plansync.contracts.ProblemCodes;
+import io.plansync.payment.auth.SignatureAuthenticated;
 import io.plansync.support.input.VerbatimBody;
 import io.plansync.support.problem.ProblemException;
 
@@ -34,6 +35,7 @@ public class WebhookController {
     }
 
     @Post("/webhook")
+    @SignatureAuthenticated
     @VerbatimBody
     @Consumes(MediaType.ALL)
     @Secured(SecurityRule.IS_ANONYMOUS)
