@@ -33,7 +33,7 @@ public class SecurityFilterExceptSignedRoutes extends SecurityFilter implements 
         return !isSignatureAuthenticated(request);
     }
 
-    static boolean isSignatureAuthenticated(HttpRequest<?> request) {
+    private static boolean isSignatureAuthenticated(HttpRequest<?> request) {
         return RouteAttributes.getRouteMatch(request)
                 .map(route -> route.getRouteInfo().getAnnotationMetadata()
                         .hasDeclaredAnnotation(SignatureAuthenticated.class))
