@@ -38,7 +38,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A committed plan change wakes the relay at once (one coalesced NOTIFY after the commit), not at its next poll:
@@ -98,8 +97,15 @@ class RelayWakeUpTest implements TestPropertyProvider {
 
         relay.shutdownGracefully().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.isAlive()
-                && thread.getName().startsWith("outbox-relay-"));
+        // A worker completes its stop from inside its thread, which ends a moment later: wait for that moment, far
+        // shorter than the ten-minute poll a worker that missed the shutdown would sleep through.
+        Eventually.await("every relay worker to end", Duration.ofSeconds(2), this::relayWorkersAlive, n -> n == 0L);
+    }
+
+    private long relayWorkersAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("outbox-relay-"))
+                .count();
     }
 
     private long deadRows() {
