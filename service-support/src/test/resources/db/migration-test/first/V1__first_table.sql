@@ -1,0 +1,1 @@
+create table first_table (id int primary key);

@@ -1,0 +1,1 @@
+create table second_table (id int primary key);

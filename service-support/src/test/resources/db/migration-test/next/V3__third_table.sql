@@ -1,0 +1,1 @@
+create table third_table (id int primary key);
