@@ -1,11 +1,7 @@
 package io.plansync.identity.accounts;
 
-import io.micronaut.data.annotation.Id;
-import io.micronaut.data.annotation.MappedEntity;
-import io.micronaut.data.annotation.Query;
-import io.micronaut.data.jdbc.annotation.JdbcRepository;
-import io.micronaut.data.model.query.builder.sql.Dialect;
-import io.micronaut.data.repository.GenericRepository;
+import io.plansync.support.sql.Sql;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -15,12 +11,20 @@ import java.util.Optional;
  * written here before its password is checked ({@link #recordIfUnlocked}) and forgotten if it succeeds, so
  * concurrent attempts cannot all pass the check before any of them is counted.
  */
-@JdbcRepository(dialect = Dialect.POSTGRES)
-public interface LoginFailures extends GenericRepository<LoginFailures.Row, Long> {
+@Singleton
+public class LoginFailures {
+
+    private final Sql sql;
+
+    LoginFailures(Sql sql) {
+        this.sql = sql;
+    }
 
     /** Serializes the attempts on one email until the current transaction ends. */
-    @Query("select count(*) from (select pg_advisory_xact_lock(hashtextextended('plansync.login:' || :email, 0))) l")
-    long lock(String email);
+    public long lock(String email) {
+        return sql.number("select count(*) from (select pg_advisory_xact_lock(hashtextextended('plansync.login:' || ?, "
+                + "0))) l", email);
+    }
 
     /**
      * Records an attempt as a failure unless the email already has {@code maxFailures} after {@code since}. Run it
@@ -28,23 +32,23 @@ public interface LoginFailures extends GenericRepository<LoginFailures.Row, Long
      *
      * @return 1 if recorded, 0 if the email is locked (nothing recorded)
      */
-    @Query("insert into login_failures (email, failed_at) select :email, :at "
-            + "where (select count(*) from login_failures where email = :email and failed_at > :since) < :maxFailures")
-    int recordIfUnlocked(String email, Instant at, Instant since, int maxFailures);
+    public int recordIfUnlocked(String email, Instant at, Instant since, int maxFailures) {
+        return sql.update("insert into login_failures (email, failed_at) select ?, ? where (select count(*) from "
+                + "login_failures where email = ? and failed_at > ?) < ?", email, at, email, since, maxFailures);
+    }
 
     /** The {@code n}-th most recent failure after {@code since} (1 = newest), if there are that many. */
-    @Query("select failed_at from login_failures where email = :email and failed_at > :since "
-            + "order by failed_at desc limit 1 offset :skip")
-    Optional<Instant> nthRecentFailure(String email, Instant since, int skip);
+    public Optional<Instant> nthRecentFailure(String email, Instant since, int skip) {
+        return sql.first("select failed_at from login_failures where email = ? and failed_at > ? "
+                + "order by failed_at desc limit 1 offset ?", row -> Sql.instant(row, "failed_at"), email, since, skip);
+    }
 
     /** @return how many failures were forgotten */
-    @Query("delete from login_failures where email = :email")
-    int clear(String email);
+    public int clear(String email) {
+        return sql.update("delete from login_failures where email = ?", email);
+    }
 
-    @Query("delete from login_failures where failed_at < :before")
-    int forgetBefore(Instant before);
-
-    @MappedEntity("login_failures")
-    record Row(@Id Long id, String email, Instant failedAt) {
+    public int forgetBefore(Instant before) {
+        return sql.update("delete from login_failures where failed_at < ?", before);
     }
 }

@@ -1,8 +1,6 @@
 package io.plansync.identity.accounts;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.annotation.Id;
-import io.micronaut.data.annotation.MappedEntity;
 import io.plansync.contracts.HeldPlan;
 import io.plansync.contracts.UserView;
 
@@ -16,8 +14,7 @@ import java.util.UUID;
  * {@code planValidUntil} the end of its paid time (null: it does not expire); {@code planVersion} grows with every
  * plan change applied.
  */
-@MappedEntity("users")
-public record User(@Id UUID id,
+public record User(UUID id,
                    String email,
                    String passwordHash,
                    String roles,

@@ -1,14 +1,9 @@
 package io.plansync.identity.plan;
 
 import io.micronaut.core.annotation.Nullable;
+import io.plansync.support.sql.Sql;
 import io.plansync.support.sql.SqlArrays;
-import io.micronaut.data.annotation.DateCreated;
-import io.micronaut.data.annotation.GeneratedValue;
-import io.micronaut.data.annotation.Id;
-import io.micronaut.data.annotation.MappedEntity;
-import io.micronaut.data.jdbc.annotation.JdbcRepository;
-import io.micronaut.data.model.query.builder.sql.Dialect;
-import io.micronaut.data.repository.GenericRepository;
+import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,22 +13,36 @@ import java.util.List;
 import java.util.function.Function;
 
 /** The append-only trail of plan-change attempts. There is deliberately no update or delete here. */
-@JdbcRepository(dialect = Dialect.POSTGRES)
-public interface PlanChangeAudit extends GenericRepository<PlanChangeAudit.Entry, Long> {
+@Singleton
+public class PlanChangeAudit {
 
-    Entry save(Entry entry);
+    private static final String INSERT = "insert into plan_change_audit (actor_type, actor_id, token_jti, "
+            + "target_user_id, from_plan, from_status, to_plan, to_status, updated_by, event_id, source_timestamp, "
+            + "result, http_status, code) ";
+
+    private final Sql sql;
+
+    PlanChangeAudit(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** One entry, on the caller's transaction if there is one; {@code occurred_at} takes the column default. */
+    public void save(Entry entry) {
+        sql.update(INSERT + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry.actorType(), entry.actorId(),
+                entry.tokenJti(), entry.targetUserId(), entry.fromPlan(), entry.fromStatus(), entry.toPlan(),
+                entry.toStatus(), entry.updatedBy(), entry.eventId(), entry.sourceTimestamp(), entry.result(),
+                entry.httpStatus(), entry.code());
+    }
 
     /**
      * Inserts the entries in one statement on the caller's transaction (arrays, one per column), whatever their
-     * number. Not {@code saveAll}: that asks for the generated ids and runs one statement per row.
+     * number, where a statement per row would cost a round trip each.
      * {@code occurred_at} takes the column default (the transaction's start); ids follow the entries' order.
      */
-    static void insertAll(Connection connection, List<Entry> entries) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("insert into plan_change_audit (actor_type, "
-                + "actor_id, token_jti, target_user_id, from_plan, from_status, to_plan, to_status, updated_by, "
-                + "event_id, source_timestamp, result, http_status, code) "
-                + "select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::int[], ?::text[])")) {
+    public static void insertAll(Connection connection, List<Entry> entries) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT + "select * from unnest(?::text[], "
+                + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                + "?::timestamptz[], ?::text[], ?::int[], ?::text[])")) {
             List<Function<Entry, Object>> columns = List.of(Entry::actorType, Entry::actorId, Entry::tokenJti,
                     Entry::targetUserId, Entry::fromPlan, Entry::fromStatus, Entry::toPlan, Entry::toStatus,
                     Entry::updatedBy, Entry::eventId, Entry::sourceTimestamp, Entry::result, Entry::httpStatus,
@@ -48,24 +57,21 @@ public interface PlanChangeAudit extends GenericRepository<PlanChangeAudit.Entry
         }
     }
 
-    List<Entry> findByTargetUserIdOrderByIdAsc(String targetUserId);
-
-    @MappedEntity("plan_change_audit")
-    record Entry(@Id @GeneratedValue @Nullable Long id,
-                 @DateCreated @Nullable Instant occurredAt,
-                 String actorType,
-                 @Nullable String actorId,
-                 @Nullable String tokenJti,
-                 @Nullable String targetUserId,
-                 @Nullable String fromPlan,
-                 @Nullable String fromStatus,
-                 @Nullable String toPlan,
-                 @Nullable String toStatus,
-                 @Nullable String updatedBy,
-                 @Nullable String eventId,
-                 @Nullable Instant sourceTimestamp,
-                 String result,
-                 int httpStatus,
-                 @Nullable String code) {
+    public record Entry(@Nullable Long id,
+                        @Nullable Instant occurredAt,
+                        String actorType,
+                        @Nullable String actorId,
+                        @Nullable String tokenJti,
+                        @Nullable String targetUserId,
+                        @Nullable String fromPlan,
+                        @Nullable String fromStatus,
+                        @Nullable String toPlan,
+                        @Nullable String toStatus,
+                        @Nullable String updatedBy,
+                        @Nullable String eventId,
+                        @Nullable Instant sourceTimestamp,
+                        String result,
+                        int httpStatus,
+                        @Nullable String code) {
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
-import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
@@ -208,7 +207,7 @@ public class Ledger implements GracefulShutdownCapable {
                     : LedgerStatements.write(connection, entries(accepted), lockWait);
             connection.commit();
             LOG.warn("{} event(s) waited too long for their user's lock; answered 5xx for redelivery", held.size());
-            fail(held, new DataAccessException("The user's plan lock is held elsewhere"));
+            fail(held, new NotRecorded("The user's plan lock is held elsewhere", null));
             if (written != null) {
                 complete(accepted, written);
             }
@@ -252,9 +251,7 @@ public class Ledger implements GracefulShutdownCapable {
     }
 
     private static void fail(List<Waiting> waiting, Throwable cause) {
-        DataAccessException failure = cause instanceof DataAccessException d ? d
-                : new DataAccessException("Could not record the event", cause instanceof Exception e ? e
-                : new RuntimeException(cause));
+        NotRecorded failure = cause instanceof NotRecorded n ? n : new NotRecorded("Could not record the event", cause);
         waiting.forEach(w -> w.result().completeExceptionally(failure));
     }
 
@@ -282,6 +279,13 @@ public class Ledger implements GracefulShutdownCapable {
         running = false;
         for (Thread committer : committers) {
             committer.join(10_000);
+        }
+    }
+
+    /** An event was not recorded (nothing of it committed): its webhook gets a 5xx and Stripe redelivers it. */
+    public static final class NotRecorded extends RuntimeException {
+        NotRecorded(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }
