@@ -2,11 +2,9 @@ package io.plansync.support.keys;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
+import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.crypto.tink.util.SecretBytes;
 
 import java.nio.charset.StandardCharsets;
@@ -25,14 +23,6 @@ import java.util.List;
 public final class KeyEncryption {
     public static final String SETTING = "PLANSYNC_KEY_ENCRYPTION_KEY";
     private static final int KEY_BYTES = 32;
-
-    static {
-        try {
-            AeadConfig.register();
-        } catch (GeneralSecurityException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Aead current;
     private final List<Aead> older;
@@ -125,10 +115,10 @@ public final class KeyEncryption {
                             .build())
                     .setKeyBytes(SecretBytes.copyFrom(keyBytes, InsecureSecretKeyAccess.get()))
                     .build();
-            return KeysetHandle.newBuilder()
-                    .addEntry(KeysetHandle.importKey(key).withRandomId().makePrimary())
-                    .build()
-                    .getPrimitive(RegistryConfiguration.get(), Aead.class);
+            // The primitive made from the key itself, not through a keyset and Tink's registry: the same AES-GCM and
+            // the same bytes (iv, ciphertext, tag), without registering every AEAD key type (about 450 classes,
+            // protobuf's among them, loaded at each start).
+            return AesGcmJce.create(key);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make an AES256-GCM key of " + SETTING, e);
         } finally {
