@@ -164,10 +164,10 @@ class ComposeFileTest {
     void management_ports_stay_private() throws IOException {
         for (String service : List.of("identity-service", "payment-service")) {
             String prefix = service.startsWith("identity") ? "IDENTITY" : "PAYMENT";
-            String yml = applicationYml(service);
-            assertThat(yml).as(service).contains("${" + prefix + "_MANAGEMENT_HOST:127.0.0.1}")
-                    .contains("port: ${" + prefix + "_MANAGEMENT_PORT:");
-            String managementPort = yml.replaceFirst("(?s).*\\$\\{" + prefix + "_MANAGEMENT_PORT:(\\d+)}.*", "$1");
+            String config = applicationConfig(service);
+            assertThat(config).as(service).contains("${" + prefix + "_MANAGEMENT_HOST:127.0.0.1}")
+                    .contains("endpoints.all.port=${" + prefix + "_MANAGEMENT_PORT:");
+            String managementPort = config.replaceFirst("(?s).*\\$\\{" + prefix + "_MANAGEMENT_PORT:(\\d+)}.*", "$1");
             assertThat(ports(service)).as(service).noneMatch(p -> p.contains(managementPort));
             @SuppressWarnings("unchecked")
             Map<String, Object> build = (Map<String, Object>) services.get(service).get("build");
@@ -250,7 +250,7 @@ class ComposeFileTest {
 
     private static Set<String> readVariables(String service) throws IOException {
         Set<String> variables = new HashSet<>();
-        Matcher matcher = PLACEHOLDER.matcher(applicationYml(service));
+        Matcher matcher = PLACEHOLDER.matcher(applicationConfig(service));
         while (matcher.find()) {
             variables.add(matcher.group(1));
         }
@@ -258,13 +258,13 @@ class ComposeFileTest {
     }
 
     private static String defaultPort(String service, String variable) throws IOException {
-        Matcher matcher = Pattern.compile("\\$\\{" + variable + ":(\\d+)}").matcher(applicationYml(service));
+        Matcher matcher = Pattern.compile("\\$\\{" + variable + ":(\\d+)}").matcher(applicationConfig(service));
         assertThat(matcher.find()).as(variable + " in " + service).isTrue();
         return matcher.group(1);
     }
 
-    private static String applicationYml(String service) throws IOException {
-        return Files.readString(ROOT.resolve(service).resolve("src/main/resources/application.yml"));
+    private static String applicationConfig(String service) throws IOException {
+        return Files.readString(ROOT.resolve(service).resolve("src/main/resources/application.properties"));
     }
 
     private static String read(Path path) {

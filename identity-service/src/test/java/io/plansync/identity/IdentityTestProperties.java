@@ -21,7 +21,7 @@ public final class IdentityTestProperties {
     @SafeVarargs
     public static Map<String, String> of(TestDatabases.Database database, Map<String, String>... extra) {
         Map<String, String> properties = new HashMap<>(database.datasourceProperties());
-        // Argon2id at its cheapest keeps the suite fast; production cost is configured in application.yml.
+        // Argon2id at its cheapest keeps the suite fast; production cost is configured in application.properties.
         properties.put("identity.passwords.memory-kib", "1024");
         properties.put("identity.passwords.iterations", "1");
         // Every test request comes from 127.0.0.1: the per-address limits would soon refuse a suite's worth.
@@ -29,7 +29,7 @@ public final class IdentityTestProperties {
         properties.put("identity.rate-limits.auth-requests", "100000");
         properties.put("identity.rate-limits.failed-logins", "100000");
         properties.put("identity.rate-limits.anonymous-plan-changes", "100000");
-        // application.yml pins 8081; a test server takes a free port so it never meets a running service.
+        // application.properties pins 8081; a test server takes a free port so it never meets a running service.
         properties.put("micronaut.server.port", "-1");
         // The management port is a real number: Micronaut routes its endpoints by the port a request arrived on.
         properties.put("endpoints.all.port", Integer.toString(ServiceProcess.freePort()));

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * (health details, metrics) of its own, so replicas and parallel runs never compete for the default one.
  */
 public final class ServiceProcess implements AutoCloseable {
-    /** The variable each service reads its management port from (its application.yml). */
+    /** The variable each service reads its management port from (its application.properties). */
     private static final Map<String, String> MANAGEMENT_PORT_VARIABLES = Map.of(
             "identity-service", "IDENTITY_MANAGEMENT_PORT",
             "payment-service", "PAYMENT_MANAGEMENT_PORT");
